@@ -1,0 +1,153 @@
+// THE raft IO loop (architecture principle 2): the only code that calls ready()/advance().
+// Time enters as tick() from a timer; each Ready is handled in order:
+//   soft state → read states → (leader: send) → persist snapshot → persist HardState + entries
+//   (one fdatasync) → raft storage append → (follower: send) → apply committed entries → advance.
+// Entries are applied only after the Ready that persisted them is durable, so the backend's
+// consistent index never passes the WAL (design/raft-and-reliability.md §3.1).
+import type { Logger } from 'pino'
+import {
+  type Entry, type HardState, type Message, type RawNode, type ReadState, type Ready,
+  type Snapshot, type MemoryStorage, isEmptyHardState, isEmptySnap, MessageType, StateType
+} from '../raft/index.js'
+import type { WAL } from '../storage/wal/index.js'
+import type { Snapshotter } from '../storage/snap/index.js'
+
+/** Where outgoing raft messages go (rafthttp's Transporter, narrowed). */
+export interface RaftTransport {
+  send (msgs: Message[]): void
+}
+
+/** The apply side of the loop: applies a Ready's committed entries (and snapshot). */
+export interface RaftApplier {
+  /** Called with the snapshot of a Ready once it is durable. */
+  applySnapshot (snap: Snapshot): Promise<void>
+  /** Applies committed entries; resolves once their effects are committed to the backend. */
+  applyEntries (entries: Entry[]): Promise<void>
+}
+
+export interface RaftNodeHooks {
+  /** The leader or this member's role changed. */
+  onSoftState (lead: bigint, isLeader: boolean, term: number): void
+  /** ReadIndex answers. */
+  onReadStates (rs: ReadState[]): void
+  /** A fatal persistence error: the process must stop (principle 8: do not limp on). */
+  onFatal (err: unknown): void
+}
+
+export interface RaftNodeOptions {
+  rn: RawNode
+  storage: MemoryStorage
+  wal: WAL
+  snapshotter: Snapshotter
+  transport: RaftTransport
+  applier: RaftApplier
+  hooks: RaftNodeHooks
+  tickMs: number
+  logger: Logger
+}
+
+export class RaftNode {
+  readonly #o: RaftNodeOptions
+  readonly #log: Logger
+  #timer: NodeJS.Timeout | undefined
+  #running = false
+  #scheduled = false
+  #stopped = false
+  #isLeader = false
+  #idle: Array<() => void> = []
+
+  constructor (o: RaftNodeOptions) {
+    this.#o = o
+    this.#log = o.logger
+  }
+
+  get rawNode (): RawNode {
+    return this.#o.rn
+  }
+
+  /** Starts ticking and processing Readies. */
+  start (): void {
+    this.#timer = setInterval(() => {
+      this.#o.rn.tick()
+      this.schedule()
+    }, this.#o.tickMs)
+    this.schedule()
+  }
+
+  /**
+   * Asks the loop to look for a Ready. Call after every step/propose/readIndex. Runs on the next
+   * turn of the event loop so that proposals arriving together share one Ready (and one fsync).
+   */
+  schedule (): void {
+    if (this.#scheduled || this.#stopped) return
+    this.#scheduled = true
+    setImmediate(() => {
+      this.#scheduled = false
+      if (!this.#running) void this.#run()
+    })
+  }
+
+  /** Stops ticking and waits for the Ready in progress to finish. */
+  async stop (): Promise<void> {
+    this.#stopped = true
+    if (this.#timer !== undefined) clearInterval(this.#timer)
+    if (this.#running) await new Promise<void>((resolve) => this.#idle.push(resolve))
+  }
+
+  async #run (): Promise<void> {
+    this.#running = true
+    try {
+      while (!this.#stopped && this.#o.rn.hasReady()) {
+        const rd = this.#o.rn.ready()
+        await this.#handle(rd)
+        this.#o.rn.advance(rd)
+      }
+    } catch (err) {
+      this.#stopped = true
+      if (this.#timer !== undefined) clearInterval(this.#timer)
+      this.#log.fatal({ err }, 'failed to process raft ready')
+      this.#o.hooks.onFatal(err)
+    } finally {
+      this.#running = false
+      const idle = this.#idle
+      this.#idle = []
+      for (const f of idle) f()
+    }
+  }
+
+  async #handle (rd: Ready): Promise<void> {
+    const o = this.#o
+    if (rd.softState !== undefined) {
+      this.#isLeader = rd.softState.raftState === StateType.StateLeader
+      o.hooks.onSoftState(rd.softState.lead, this.#isLeader, o.rn.status().term)
+    }
+    if (rd.readStates.length > 0) o.hooks.onReadStates(rd.readStates)
+
+    // The leader may send its appends while it persists: it counts its own copy towards the
+    // commit only once the write completed (thesis §10.2.1).
+    if (this.#isLeader && rd.messages.length > 0) o.transport.send(rd.messages)
+
+    const hasSnap = !isEmptySnap(rd.snapshot)
+    if (hasSnap) {
+      // The .snap file first, then the WAL record: an orphan file is harmless.
+      o.snapshotter.saveSnap(rd.snapshot)
+      await o.wal.saveSnapshot({ index: rd.snapshot.metadata.index, term: rd.snapshot.metadata.term })
+    }
+    const hs: HardState | null = isEmptyHardState(rd.hardState) ? null : rd.hardState
+    if (hs !== null || rd.entries.length > 0) await o.wal.save(hs, rd.entries)
+    if (hasSnap) {
+      o.storage.applySnapshot(rd.snapshot)
+      await o.applier.applySnapshot(rd.snapshot)
+    }
+    if (rd.entries.length > 0) o.storage.append(rd.entries)
+
+    if (!this.#isLeader && rd.messages.length > 0) o.transport.send(rd.messages)
+
+    if (rd.committedEntries.length > 0) await o.applier.applyEntries(rd.committedEntries)
+  }
+
+  /** True once a message is a local-only type that must never leave the process. */
+  static isLocal (m: Message): boolean {
+    return m.type === MessageType.MsgHup || m.type === MessageType.MsgBeat
+  }
+}
