@@ -1,0 +1,25 @@
+// `npm run bench [name…]`: runs the named benchmarks (default: gateway). Each writes its table to
+// bench/results/<name>.md; bench/RESULTS.md collects them with the commands that made them.
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const all: Record<string, string> = {
+  gateway: 'gateway-bench.ts',
+  raft: 'raft-bench.ts',
+  wal: 'wal-bench.ts',
+  mvcc: 'mvcc-bench.ts'
+}
+const names = process.argv.slice(2).filter((a) => !a.startsWith('-'))
+const passthrough = process.argv.slice(2).filter((a) => a.startsWith('-'))
+const dir = fileURLToPath(new URL('.', import.meta.url))
+let failed = false
+for (const name of names.length > 0 ? names : ['gateway']) {
+  const file = all[name]
+  if (file === undefined) {
+    console.error(`unknown benchmark ${name}; known: ${Object.keys(all).join(', ')}`)
+    process.exit(1)
+  }
+  const r = spawnSync(process.execPath, ['--import', 'tsx', dir + file, ...passthrough], { stdio: 'inherit' })
+  if (r.status !== 0) failed = true
+}
+process.exit(failed ? 1 : 0)
