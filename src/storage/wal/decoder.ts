@@ -1,0 +1,137 @@
+// Decodes one WAL segment held in memory, verifying the chained CRC record by record, and tells
+// a torn tail (the last write of the last segment did not fully reach the disk) from corruption.
+//
+// A failing record in the LAST segment is a torn tail, to be truncated, when
+//   - its frame runs past the end of the file (a short write), or
+//   - nothing but zeros follows its frame (the write stopped part-way through the preallocated
+//     space: a prefix of the record is there, the rest is still zero), or
+//   - it contains an all-zero 512-byte sector (sectors of one write reached the disk out of order).
+// A zero length word followed by zeros is the clean end of the written part; followed by data it is
+// a tear only if the rest of its sector is zero. Everything else, and any failure in a closed
+// segment, is corruption and is refused with a typed error. Records past a tear were never
+// fsynced, so none of them was acknowledged.
+import { crc32c } from '../../pkg/crc32c.js'
+import { ErrCRCMismatch, ErrMaxWALEntrySizeLimitExceeded, ErrUnexpectedEOF } from './errors.js'
+import { RecordType, isRecordType, lengthWordBytes, padBytes, recordHeaderBytes } from './record.js'
+
+/** Sector size used to recognise torn writes (etcd's minSectorSize). */
+export const minSectorSize = 512
+
+/** One record as read back. `data` is a view into the segment buffer. */
+export interface DecodedRecord {
+  type: RecordType
+  data: Buffer
+  crc: number
+  /** Byte offset of the record's frame in its segment. */
+  offset: number
+}
+
+/** The outcome of decoding one segment. */
+export interface SegmentDecode {
+  records: DecodedRecord[]
+  /** Offset just after the last valid record: where appending resumes. */
+  end: number
+  /** The running checksum after the last valid record. */
+  crc: number
+  /** True when a torn tail was found at `end` (only ever in the last segment). */
+  torn: boolean
+  /** Why the tail was judged torn, for logs. */
+  tornReason?: string
+}
+
+export interface DecodeOptions {
+  /** Segment file name, for errors. */
+  file: string
+  /** The running checksum before the segment (0 when unknown: the first crc record sets it). */
+  crc: number
+  /** Only the last segment may have a torn tail. */
+  isLast: boolean
+  /** Largest acceptable recBytes. */
+  maxRecordBytes: number
+}
+
+const zeroChunk = Buffer.alloc(64 * 1024)
+
+/** True when buf[from, to) holds only zero bytes. */
+export function allZero (buf: Buffer, from: number, to: number): boolean {
+  to = Math.min(to, buf.length)
+  for (let off = from; off < to; off += zeroChunk.length) {
+    const end = Math.min(to, off + zeroChunk.length)
+    if (!buf.subarray(off, end).equals(zeroChunk.subarray(0, end - off))) return false
+  }
+  return true
+}
+
+/** True when a whole 512-byte-aligned sector inside buf[from, to) is zero. */
+function hasZeroSector (buf: Buffer, from: number, to: number): boolean {
+  to = Math.min(to, buf.length)
+  for (let s = Math.ceil(from / minSectorSize) * minSectorSize; s + minSectorSize <= to; s += minSectorSize) {
+    if (allZero(buf, s, s + minSectorSize)) return true
+  }
+  return false
+}
+
+/** Decodes `buf` (a whole segment file). Throws a WalError on corruption. */
+export function decodeSegment (buf: Buffer, opts: DecodeOptions): SegmentDecode {
+  const { file, isLast } = opts
+  const size = buf.length
+  const records: DecodedRecord[] = []
+  let crc = opts.crc
+  let off = 0
+  const torn = (reason: string): SegmentDecode => ({ records, end: off, crc, torn: true, tornReason: reason })
+
+  while (off < size) {
+    if (off + lengthWordBytes > size) {
+      // fewer than 8 bytes left: the file was cut inside a length word
+      if (allZero(buf, off, size)) break
+      if (isLast) return torn('file ends inside a length word')
+      throw new ErrUnexpectedEOF({ file, offset: off, reason: 'segment ends inside a length word' })
+    }
+    const lo = buf.readUInt32LE(off)
+    const hi = buf.readUInt32LE(off + 4)
+    if (lo === 0 && hi === 0) {
+      if (allZero(buf, off, size)) break
+      const sectorEnd = (Math.floor(off / minSectorSize) + 1) * minSectorSize
+      if (isLast && allZero(buf, off, sectorEnd)) return torn('zero sector followed by data')
+      throw new ErrCRCMismatch({ file, offset: off, reason: 'zero length word followed by data' })
+    }
+    const recBytes = lo + (hi & 0xff_ffff) * 0x1_0000_0000
+    const flag = hi >>> 24
+    const pad = padBytes(recBytes)
+    const flagOk = pad === 0 ? flag === 0 : flag === (0x80 | pad)
+    if (recBytes < recordHeaderBytes || !flagOk || recBytes > opts.maxRecordBytes) {
+      // a length word torn part-way leaves its high bytes zero and everything after it zero
+      if (isLast && allZero(buf, off + lengthWordBytes, size)) return torn('torn length word')
+      if (recBytes > opts.maxRecordBytes && flagOk) {
+        throw new ErrMaxWALEntrySizeLimitExceeded({ file, offset: off, reason: `record of ${recBytes} bytes` })
+      }
+      throw new ErrCRCMismatch({ file, offset: off, reason: `invalid length word ${hi.toString(16)}:${lo.toString(16)}` })
+    }
+    const frameEnd = off + lengthWordBytes + recBytes + pad
+    if (frameEnd > size) {
+      if (isLast) return torn('record runs past the end of the file')
+      throw new ErrUnexpectedEOF({ file, offset: off, reason: 'record runs past the end of a closed segment' })
+    }
+    const type = buf.readUInt32LE(off + 8)
+    const recCrc = buf.readUInt32LE(off + 12)
+    const data = buf.subarray(off + 16, off + lengthWordBytes + recBytes)
+    let ok = isRecordType(type)
+    let next = crc
+    if (ok && type === RecordType.CrcType) {
+      ok = data.length === 0 && (crc === 0 || recCrc === crc)
+      next = recCrc
+    } else if (ok) {
+      next = crc32c(data, crc)
+      ok = next === recCrc
+    }
+    if (!ok) {
+      if (isLast && allZero(buf, frameEnd, size)) return torn('last record incomplete')
+      if (isLast && hasZeroSector(buf, off, frameEnd)) return torn('record contains a zeroed sector')
+      throw new ErrCRCMismatch({ file, offset: off, reason: isRecordType(type) ? 'checksum mismatch' : `invalid record type ${type}` })
+    }
+    records.push({ type: type as RecordType, data, crc: recCrc, offset: off })
+    crc = next
+    off = frameEnd
+  }
+  return { records, end: off, crc, torn: false }
+}
