@@ -12,7 +12,7 @@
 // fsynced, so none of them was acknowledged.
 import { crc32c } from '../../pkg/crc32c.js'
 import { ErrCRCMismatch, ErrMaxWALEntrySizeLimitExceeded, ErrUnexpectedEOF } from './errors.js'
-import { RecordType, isRecordType, lengthWordBytes, padBytes, recordHeaderBytes } from './record.js'
+import { RecordType, isRecordType, lengthCheck, lengthWordBytes, padBytes, recordHeaderBytes } from './record.js'
 
 /** Sector size used to recognise torn writes (etcd's minSectorSize). */
 export const minSectorSize = 512
@@ -95,27 +95,28 @@ export function decodeSegment (buf: Buffer, opts: DecodeOptions): SegmentDecode 
       if (isLast && allZero(buf, off, sectorEnd)) return torn('zero sector followed by data')
       throw new ErrCRCMismatch({ file, offset: off, reason: 'zero length word followed by data' })
     }
-    const recBytes = lo + (hi & 0xff_ffff) * 0x1_0000_0000
-    const flag = hi >>> 24
+    const recBytes = lo
     const pad = padBytes(recBytes)
-    const flagOk = pad === 0 ? flag === 0 : flag === (0x80 | pad)
-    if (recBytes < recordHeaderBytes || !flagOk || recBytes > opts.maxRecordBytes) {
-      // a length word torn part-way leaves its high bytes zero and everything after it zero
+    const flag = buf[off + 7]
+    const wordOk = buf.readUInt16LE(off + 4) === lengthCheck(buf, off) && buf[off + 6] === 0 &&
+      flag === (pad === 0 ? 0 : 0x80 | pad) && recBytes >= recordHeaderBytes
+    if (!wordOk || recBytes > opts.maxRecordBytes) {
+      // a length word torn part-way is followed by nothing but zeros
       if (isLast && allZero(buf, off + lengthWordBytes, size)) return torn('torn length word')
-      if (recBytes > opts.maxRecordBytes && flagOk) {
-        throw new ErrMaxWALEntrySizeLimitExceeded({ file, offset: off, reason: `record of ${recBytes} bytes` })
-      }
-      throw new ErrCRCMismatch({ file, offset: off, reason: `invalid length word ${hi.toString(16)}:${lo.toString(16)}` })
+      if (wordOk) throw new ErrMaxWALEntrySizeLimitExceeded({ file, offset: off, reason: `record of ${recBytes} bytes` })
+      throw new ErrCRCMismatch({ file, offset: off, reason: 'damaged length word' })
     }
     const frameEnd = off + lengthWordBytes + recBytes + pad
     if (frameEnd > size) {
       if (isLast) return torn('record runs past the end of the file')
       throw new ErrUnexpectedEOF({ file, offset: off, reason: 'record runs past the end of a closed segment' })
     }
-    const type = buf.readUInt32LE(off + 8)
+    const type = buf[off + 8]
     const recCrc = buf.readUInt32LE(off + 12)
-    const data = buf.subarray(off + 16, off + lengthWordBytes + recBytes)
-    let ok = isRecordType(type)
+    const dataEnd = off + lengthWordBytes + recBytes
+    const data = buf.subarray(off + 16, dataEnd)
+    let ok = isRecordType(type) && buf[off + 9] === (~type & 0xff) && buf.readUInt16LE(off + 10) === 0 &&
+      allZero(buf, dataEnd, frameEnd)
     let next = crc
     if (ok && type === RecordType.CrcType) {
       ok = data.length === 0 && (crc === 0 || recCrc === crc)
@@ -127,7 +128,7 @@ export function decodeSegment (buf: Buffer, opts: DecodeOptions): SegmentDecode 
     if (!ok) {
       if (isLast && allZero(buf, frameEnd, size)) return torn('last record incomplete')
       if (isLast && hasZeroSector(buf, off, frameEnd)) return torn('record contains a zeroed sector')
-      throw new ErrCRCMismatch({ file, offset: off, reason: isRecordType(type) ? 'checksum mismatch' : `invalid record type ${type}` })
+      throw new ErrCRCMismatch({ file, offset: off, reason: 'record header or checksum mismatch' })
     }
     records.push({ type: type as RecordType, data, crc: recCrc, offset: off })
     crc = next

@@ -32,7 +32,7 @@ export interface WalLogger {
 export interface WalOptions {
   /** Segment size; a cut happens once the tail reaches it. Default 64 MiB. */
   segmentSizeBytes?: number
-  /** Largest record (8 + payload bytes). Default 64 MiB. */
+  /** Largest record (8 + payload bytes), below 4 GiB. Default 64 MiB. */
   maxRecordBytes?: number
   /** Called after every fdatasync with its duration and how many saves it made durable. */
   onFsync?: (durationSeconds: number, coveredSaves: number) => void
@@ -64,7 +64,7 @@ const warnSyncSeconds = 1
 function resolveOptions (o: WalOptions = {}): Resolved {
   return {
     segmentSizeBytes: o.segmentSizeBytes ?? SegmentSizeBytes,
-    maxRecordBytes: o.maxRecordBytes ?? DefaultMaxRecordBytes,
+    maxRecordBytes: Math.min(o.maxRecordBytes ?? DefaultMaxRecordBytes, 0xffff_ffff),
     onFsync: o.onFsync,
     logger: o.logger
   }
