@@ -183,7 +183,7 @@ function parseGoInteger (s: string, signed: boolean): bigint {
     neg = t[0] === '-'
     t = t.slice(1)
   }
-  let digits: RegExp = /^[0-9]+$/
+  let digits: RegExp = /^[0-9](_?[0-9])*$/
   let prefix = ''
   if (/^0[xX]/.test(t)) { prefix = '0x'; digits = /^[0-9a-fA-F](_?[0-9a-fA-F])*$/; t = t.slice(2) } else if (/^0[bB]/.test(t)) { prefix = '0b'; digits = /^[01](_?[01])*$/; t = t.slice(2) } else if (/^0[oO]/.test(t)) { prefix = '0o'; digits = /^[0-7](_?[0-7])*$/; t = t.slice(2) } else if (/^0[0-7_]/.test(t)) { prefix = '0o'; digits = /^_?[0-7](_?[0-7])*$/; t = t.slice(1) }
   if (!digits.test(t)) throw new ValueError('parse error')
