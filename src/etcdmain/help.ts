@@ -2,6 +2,9 @@
  * `--help` and `--version` texts. The flag list and defaults come from the flag table and
  * `newConfig()`, so they cannot drift from what the parser does.
  */
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { arch, platform, version as nodeVersion } from 'node:process'
 import { newConfig, type Config } from '../embed/config.js'
 import { formatGoDuration } from '../embed/config-values.js'
@@ -53,12 +56,36 @@ export function helpText (): string {
   return lines.join('\n')
 }
 
+/**
+ * The commit this copy runs from: `.git/HEAD` of the nearest enclosing checkout (loose or packed
+ * ref), 7 hex digits as etcd's builds print; `Not provided` outside a git checkout.
+ */
+export function gitSHA (from = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = from
+  for (let i = 0; i < 6; i++) {
+    const git = join(dir, '.git')
+    if (existsSync(join(git, 'HEAD'))) {
+      try {
+        const head = readFileSync(join(git, 'HEAD'), 'utf8').trim()
+        if (!head.startsWith('ref: ')) return head.slice(0, 7)
+        const ref = head.slice(5)
+        if (existsSync(join(git, ref))) return readFileSync(join(git, ref), 'utf8').trim().slice(0, 7)
+        const packed = readFileSync(join(git, 'packed-refs'), 'utf8').split('\n').find((l) => l.endsWith(` ${ref}`))
+        if (packed !== undefined) return packed.slice(0, 7)
+      } catch {}
+      return 'Not provided'
+    }
+    dir = dirname(dir)
+  }
+  return 'Not provided'
+}
+
 /** The `--version` text: etcd-ts's version, then etcd's lines (etcd version, Git SHA, runtime). */
-export function versionText (gitSHA = process.env.ETCD_TS_GIT_SHA ?? 'Not provided'): string {
+export function versionText (sha = gitSHA()): string {
   return [
     `etcd-ts Version: ${etcdTsVersion}`,
     `etcd Version: ${serverVersion}`,
-    `Git SHA: ${gitSHA}`,
+    `Git SHA: ${sha}`,
     `Node Version: ${nodeVersion}`,
     `Node OS/Arch: ${platform}/${arch}`
   ].join('\n')

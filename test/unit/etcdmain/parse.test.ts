@@ -1,12 +1,12 @@
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FlagError, parseConfig, type Note } from '../../../src/etcdmain/parse.js'
 import { ConfigError, type Config } from '../../../src/embed/config.js'
 import { flagTable, flagToEnv } from '../../../src/etcdmain/config.js'
-import { helpText } from '../../../src/etcdmain/help.js'
+import { helpText, versionText } from '../../../src/etcdmain/help.js'
 
 function run (argv: string[], env: Record<string, string> = {}, notes: Note[] = []): Config {
   const r = parseConfig(argv, env, notes)
@@ -181,5 +181,16 @@ describe('help', () => {
     assert.ok(text.includes("--initial-cluster 'default=http://localhost:2380'"))
     assert.ok(text.includes("--experimental-watch-progress-notify-interval '10m0s'"))
     assert.ok(text.includes("--snapshot-count '100000'"))
+  })
+
+  it('README-flags.md documents every flag', () => {
+    const doc = readFileSync(new URL('../../../src/etcdmain/README-flags.md', import.meta.url), 'utf8')
+    for (const f of flagTable) assert.ok(doc.includes(`| \`--${f.name}\` | \`${flagToEnv('ETCD', f.name)}\` |`), f.name)
+  })
+
+  it('--version names etcd-ts, the etcd version and the commit', () => {
+    const v = versionText()
+    assert.match(v, /^etcd-ts Version: \d+\.\d+\.\d+\netcd Version: 3\.5\.\d+\nGit SHA: ([0-9a-f]{7}|Not provided)\nNode Version: v\d+/)
+    assert.match(versionText('abc1234'), /Git SHA: abc1234/)
   })
 })
