@@ -341,6 +341,9 @@ export class WAL {
     let batch: Item[] = []
     try {
       while (this.#pending.length > 0) {
+        // Let every save that is ready to be issued in this turn (including the next saves of
+        // writers whose previous batch just resolved) join the batch before it is cut off.
+        await new Promise<void>((resolve) => setImmediate(resolve))
         if (this.#offset >= this.#o.segmentSizeBytes) await this.#cut()
         batch = this.#pending.splice(0)
         const { buf, crc } = frameRecords(batch.flatMap((i) => i.records), this.#crc)
