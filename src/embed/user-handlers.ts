@@ -100,7 +100,12 @@ function sendProfile (res: ServerResponse, name: string, buf: Buffer): void {
   res.end(buf)
 }
 
-/** `/debug/pprof/profile?seconds=N`: a CPU profile over N seconds (default 30, as Go). */
+/**
+ * `/debug/pprof/profile?seconds=N`: a profile of the JS thread over N seconds (default 30, as
+ * Go). It is V8's sampling profile in pprof form: sample types `sample/count` and
+ * `wall/nanoseconds` (time on the one JS thread; idle time shows as `(idle)`), where Go's has
+ * `cpu/nanoseconds`.
+ */
 function profileHandler (): UserHandler {
   return (req, res) => {
     let seconds = Number.parseInt(query(req).get('seconds') ?? '', 10)

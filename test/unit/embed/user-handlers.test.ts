@@ -97,15 +97,20 @@ describe('defaultUserHandlers', () => {
       assert.deepEqual([...r.body.subarray(0, 2)], [0x1f, 0x8b])
       const proto = gunzipSync(r.body)
       assert.ok(proto.length > 0)
-      // a profile.proto with a sample_type (field 1, wire type 2) comes first
+      // a profile.proto with a sample_type (field 1, wire type 2) comes first; its string table
+      // names the wall-time samples in nanoseconds
       assert.equal(proto[0], 0x0a)
+      const strings = proto.toString('latin1')
+      for (const w of ['sample', 'count', 'wall', 'nanoseconds']) assert.ok(strings.includes(w), w)
     }
     assert.equal(second.status, 500)
     assert.equal(second.body.toString(), 'Could not enable CPU profiling: cpu profiling already in use\n')
     const heap = await get('/debug/pprof/heap')
     assert.equal(heap.status, 200)
     assert.deepEqual([...heap.body.subarray(0, 2)], [0x1f, 0x8b])
-    assert.equal(gunzipSync(heap.body)[0], 0x0a)
+    const heapProto = gunzipSync(heap.body)
+    assert.equal(heapProto[0], 0x0a)
+    for (const w of ['objects', 'space', 'bytes']) assert.ok(heapProto.toString('latin1').includes(w), w)
     const index = await get('/debug/pprof/')
     assert.equal(index.status, 200)
     assert.match(index.body.toString(), /href="profile\?seconds=30"/)
