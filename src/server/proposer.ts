@@ -21,6 +21,8 @@ export interface ProposerOptions {
   propose (data: Uint8Array): void
   /** Whether a leader is known. */
   hasLeader (): boolean
+  /** Resolves once a leader is known (proposals wait for one, as etcd's node does). */
+  leaderKnown (): Promise<void>
   /** committed − applied, to refuse proposals when the apply side is far behind. */
   backlog (): number
   maxRequestBytes: number
@@ -54,18 +56,21 @@ export class Proposer {
     this.#o.onPending?.(1)
     let timer: NodeJS.Timeout | undefined
     try {
-      try {
-        this.#o.propose(data)
-      } catch (err) {
-        this.wait.cancel(id)
-        throw isCodedError(err, 'ErrProposalDropped') && !this.#o.hasLeader() ? ErrNoLeader() : err
-      }
       const timeout = new Promise<never>((_resolve, reject) => {
         timer = setTimeout(() => {
           this.wait.cancel(id)
           reject(this.#o.hasLeader() ? ErrTimeout() : ErrTimeoutDueToLeaderFail())
         }, this.#o.timeoutMs)
       })
+      // Like etcd's raft node, a proposal waits (within its timeout) for a leader to exist.
+      if (!this.#o.hasLeader()) await Promise.race([this.#o.leaderKnown(), timeout])
+      if (this.#stopped) throw ErrStopped()
+      try {
+        this.#o.propose(data)
+      } catch (err) {
+        this.wait.cancel(id)
+        throw isCodedError(err, 'ErrProposalDropped') && !this.#o.hasLeader() ? ErrNoLeader() : err
+      }
       const r = await Promise.race([done, timeout])
       if (!r.ok) throw r.err
       return r.value

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino'
 import {
   type Entry, type HardState, type Message, type RawNode, type ReadState, type Ready,
-  type Snapshot, type MemoryStorage, isEmptyHardState, isEmptySnap, MessageType, StateType
+  type Snapshot, type MemoryStorage, isEmptySnapshot, MessageType, StateType
 } from '../raft/index.js'
 import type { WAL } from '../storage/wal/index.js'
 import type { Snapshotter } from '../storage/snap/index.js'
@@ -119,7 +119,7 @@ export class RaftNode {
     const o = this.#o
     if (rd.softState !== undefined) {
       this.#isLeader = rd.softState.raftState === StateType.StateLeader
-      o.hooks.onSoftState(rd.softState.lead, this.#isLeader, o.rn.status().term)
+      o.hooks.onSoftState(rd.softState.lead, this.#isLeader, o.rn.status().hardState.term)
     }
     if (rd.readStates.length > 0) o.hooks.onReadStates(rd.readStates)
 
@@ -127,17 +127,17 @@ export class RaftNode {
     // commit only once the write completed (thesis §10.2.1).
     if (this.#isLeader && rd.messages.length > 0) o.transport.send(rd.messages)
 
-    const hasSnap = !isEmptySnap(rd.snapshot)
-    if (hasSnap) {
+    const snap = rd.snapshot !== undefined && !isEmptySnapshot(rd.snapshot) ? rd.snapshot : undefined
+    if (snap !== undefined) {
       // The .snap file first, then the WAL record: an orphan file is harmless.
-      o.snapshotter.saveSnap(rd.snapshot)
-      await o.wal.saveSnapshot({ index: rd.snapshot.metadata.index, term: rd.snapshot.metadata.term })
+      o.snapshotter.saveSnap(snap)
+      await o.wal.saveSnapshot({ index: snap.metadata.index, term: snap.metadata.term })
     }
-    const hs: HardState | null = isEmptyHardState(rd.hardState) ? null : rd.hardState
+    const hs: HardState | null = rd.hardState ?? null
     if (hs !== null || rd.entries.length > 0) await o.wal.save(hs, rd.entries)
-    if (hasSnap) {
-      o.storage.applySnapshot(rd.snapshot)
-      await o.applier.applySnapshot(rd.snapshot)
+    if (snap !== undefined) {
+      o.storage.applySnapshot(snap)
+      await o.applier.applySnapshot(snap)
     }
     if (rd.entries.length > 0) o.storage.append(rd.entries)
 

@@ -1,0 +1,48 @@
+// The server's own configuration (etcd's config.ServerConfig): what EtcdServer needs, resolved
+// by src/embed from the flag-shaped embed Config.
+import type { Logger } from 'pino'
+import type { Registry } from 'prom-client'
+
+export interface ServerConfig {
+  name: string
+  dataDir: string
+  /** Where the WAL lives (`--wal-dir`, default `<data-dir>/member/wal`). */
+  walDir: string
+  /** `--initial-cluster`, parsed: member name → peer URLs. */
+  initialPeerURLsMap: Map<string, string[]>
+  initialClusterToken: string
+  /** `--initial-cluster-state new`. */
+  newCluster: boolean
+  /** This member's advertised peer URLs. */
+  peerURLs: string[]
+  /** This member's advertised client URLs. */
+  clientURLs: string[]
+  snapshotCount: number
+  snapshotCatchUpEntries: number
+  maxSnapFiles: number
+  maxWalFiles: number
+  /** The raft tick (`--heartbeat-interval`), ms. */
+  tickMs: number
+  /** `--election-timeout` / `--heartbeat-interval`. */
+  electionTicks: number
+  preVote: boolean
+  initialElectionTickAdvance: boolean
+  maxTxnOps: number
+  maxRequestBytes: number
+  /** Backend size limit; a larger backend raises the NOSPACE alarm. <= 0: none. */
+  quotaBackendBytes: number
+  compactionBatchLimit: number
+  compactionSleepIntervalMs: number
+  logger: Logger
+  metrics: Registry
+}
+
+/** etcd's ReqTimeout: 5 s plus twice the election timeout. */
+export function reqTimeoutMs (c: ServerConfig): number {
+  return 5000 + 2 * c.electionTicks * c.tickMs
+}
+
+/** The election timeout in ms. */
+export function electionTimeoutMs (c: ServerConfig): number {
+  return c.electionTicks * c.tickMs
+}

@@ -1,0 +1,308 @@
+// EtcdServer: the core every listener serves (etcd's etcdserver.EtcdServer). It owns the raft
+// node and its IO loop, the WAL, the backend and MVCC store, the proposer and the read loop, and
+// exposes the transport-neutral API the gateway routes call (architecture decision j). It is
+// built outside Fastify and injected by plugins/core.ts.
+import type { Logger } from 'pino'
+import {
+  StateType, type ConfState, type Message, type Snapshot
+} from '../raft/index.js'
+import { KVStore } from '../storage/mvcc/index.js'
+import type {
+  CompactionRequest, CompactionResponse, DeleteRangeRequest, DeleteRangeResponse, KVServer, PutRequest, PutResponse,
+  RangeRequest, RangeResponse, ResponseHeader, TxnRequest, TxnResponse
+} from '../api/etcdserverpb/kv.js'
+import {
+  checkDeleteRangeRequest, checkPutRequest, checkRangeRequest, checkTxn, isTxnReadonly, isTxnSerializable, range, txn
+} from './txn/index.js'
+import { IDGenerator } from '../pkg/id-util.js'
+import { WaitTime } from '../pkg/wait.js'
+import { bootstrap, type Bootstrapped } from './bootstrap.js'
+import { reqTimeoutMs, type ServerConfig } from './config.js'
+import { RaftNode, type RaftTransport } from './raft-node.js'
+import { Applier, type CompactionResult } from './apply/applier.js'
+import { Proposer } from './proposer.js'
+import { ReadIndexLoop } from './read-index.js'
+import { newServerMetrics, type ServerMetrics } from './metrics.js'
+import type { ServerHealth } from './health.js'
+import type { RaftCluster } from './membership/cluster.js'
+import { ErrStopped } from './errors.js'
+import { SnapshotPolicy } from './snapshot.js'
+
+/** Drops messages to peers: a single member has none. rafthttp replaces it for clusters. */
+class LocalOnlyTransport implements RaftTransport {
+  readonly #log: Logger
+  constructor (log: Logger) { this.#log = log }
+  send (msgs: Message[]): void {
+    for (const m of msgs) this.#log.debug({ to: m.to.toString(16), type: m.type }, 'dropped raft message: no transport to peers')
+  }
+}
+
+export class EtcdServer implements KVServer, ServerHealth {
+  readonly cfg: ServerConfig
+  readonly memberId: bigint
+  readonly clusterId: bigint
+  readonly cluster: RaftCluster
+  readonly metrics: ServerMetrics
+  readonly #b: Bootstrapped
+  readonly #log: Logger
+  readonly #kv: KVStore
+  readonly #node: RaftNode
+  readonly #applier: Applier
+  readonly #proposer: Proposer
+  readonly #readLoop: ReadIndexLoop
+  readonly #appliedWait = new WaitTime()
+  readonly #snapshots: SnapshotPolicy
+  #leader = 0n
+  #term = 0
+  #leaderWaiters: Array<() => void> = []
+  #confState: ConfState
+  #stopped = false
+  #fatal: ((err: unknown) => void) | undefined
+  /** Settles with the error that stopped the server on its own (a fatal disk error). */
+  readonly done: Promise<void>
+
+  private constructor (cfg: ServerConfig, b: Bootstrapped, metrics: ServerMetrics) {
+    this.cfg = cfg
+    this.#b = b
+    this.metrics = metrics
+    this.#log = cfg.logger.child({ component: 'etcdserver' })
+    this.memberId = b.memberId
+    this.clusterId = b.cluster.clusterId
+    this.cluster = b.cluster
+    this.#confState = b.confState
+    this.done = new Promise((_resolve, reject) => { this.#fatal = reject })
+    this.done.catch(() => {})
+    metrics.serverId.set({ server_id: this.memberId.toString(16) }, 1)
+
+    this.#kv = new KVStore(b.backend, {
+      compactionBatchLimit: cfg.compactionBatchLimit,
+      compactionSleepInterval: cfg.compactionSleepIntervalMs
+    })
+    const ci = this.#kv.consistentIndex
+    const snapIndex = b.snapshot?.metadata.index ?? 0
+    const snapTerm = b.snapshot?.metadata.term ?? 0
+    this.#appliedWait.trigger(Math.max(ci.index, snapIndex))
+
+    this.#proposer = new Proposer({
+      ids: new IDGenerator(this.memberId, Date.now()),
+      propose: (data) => { b.rn.propose(data); this.#node.schedule() },
+      hasLeader: () => this.#leader !== 0n,
+      leaderKnown: () => this.#leader !== 0n ? Promise.resolve() : new Promise((resolve) => this.#leaderWaiters.push(resolve)),
+      backlog: () => b.rn.status().hardState.commit - this.#applier.appliedIndex,
+      maxRequestBytes: cfg.maxRequestBytes + 512,
+      timeoutMs: reqTimeoutMs(cfg),
+      logger: this.#log,
+      onPending: (d) => metrics.proposalsPending.inc(d),
+      onFailed: () => metrics.proposalsFailed.inc()
+    })
+    this.#readLoop = new ReadIndexLoop({
+      readIndex: (ctx) => { b.rn.readIndex(ctx); this.#node.schedule() },
+      appliedWait: this.#appliedWait,
+      timeoutMs: reqTimeoutMs(cfg),
+      retryMs: 500,
+      onSlow: () => metrics.slowReadIndex.inc(),
+      onFailed: () => metrics.readIndexFailed.inc()
+    })
+    this.#applier = new Applier({
+      kv: this.#kv,
+      rn: b.rn,
+      cluster: b.cluster,
+      wait: this.#proposer.wait,
+      txnOptions: {},
+      logger: this.#log,
+      onApplied: (index) => {
+        this.#appliedWait.trigger(index)
+        if (this.#leader === 0n) setImmediate(() => this.#maybeCampaignAlone())
+        metrics.proposalsApplied.set(index)
+        metrics.currentRevision.set(Number(this.#kv.currentRev))
+      },
+      onConfState: (cs) => { this.#confState = cs },
+      onRequestApplied: (op) => {
+        if (op === 'put') metrics.putTotal.inc()
+        else if (op === 'deleteRange') metrics.deleteTotal.inc()
+        else if (op === 'txn') metrics.txnTotal.inc()
+      }
+    }, snapIndex, snapTerm)
+    this.#snapshots = new SnapshotPolicy({
+      cfg,
+      backend: b.backend,
+      storage: b.storage,
+      wal: b.wal,
+      snapshotter: b.snapshotter,
+      confState: () => this.#confState,
+      logger: this.#log,
+      snapshotIndex: snapIndex
+    })
+    this.#node = new RaftNode({
+      rn: b.rn,
+      storage: b.storage,
+      wal: b.wal,
+      snapshotter: b.snapshotter,
+      transport: new LocalOnlyTransport(this.#log),
+      applier: {
+        applySnapshot: async (snap: Snapshot) => {
+          throw new Error(`applying a snapshot received from the leader (index ${snap.metadata.index}) is not supported yet`)
+        },
+        applyEntries: async (entries) => {
+          const t0 = performance.now()
+          this.#applier.applyEntries(entries)
+          metrics.backendCommitDuration.observe((performance.now() - t0) / 1000)
+          metrics.proposalsCommitted.set(b.rn.status().hardState.commit)
+          await this.#snapshots.maybeSnapshot(this.#applier.appliedIndex)
+        }
+      },
+      hooks: {
+        onSoftState: (lead, isLeader, term) => this.#onSoftState(lead, isLeader, term),
+        onReadStates: (rs) => this.#readLoop.onReadStates(rs),
+        onFatal: (err) => this.#fatal?.(err)
+      },
+      tickMs: cfg.tickMs,
+      logger: this.#log
+    })
+  }
+
+  /** Bootstraps (new member or restart) and starts the raft loop. */
+  static async start (cfg: ServerConfig): Promise<EtcdServer> {
+    const metrics = newServerMetrics(cfg.metrics)
+    const b = await bootstrap(cfg, {
+      onFsync: (seconds) => metrics.walFsyncDuration.observe(seconds)
+    })
+    const s = new EtcdServer(cfg, b, metrics)
+    s.#start()
+    return s
+  }
+
+  #start (): void {
+    const rn = this.#b.rn
+    void rn
+    this.#maybeCampaignAlone()
+    this.#node.start()
+  }
+
+  /**
+   * A lone voter need not wait out an election timeout (etcd advances its ticks for the same end):
+   * it campaigns as soon as its configuration is applied (raft refuses while conf changes are pending).
+   */
+  #maybeCampaignAlone (): void {
+    if (!this.cfg.initialElectionTickAdvance || this.#leader !== 0n || this.#stopped) return
+    const st = this.#b.rn.status()
+    const voters = st.confState.voters
+    if (voters.length !== 1 || voters[0] !== this.memberId) return
+    if (st.applied < st.hardState.commit) return
+    this.#b.rn.campaign()
+    this.#node.schedule()
+  }
+
+  #onSoftState (lead: bigint, isLeader: boolean, term: number): void {
+    const m = this.metrics
+    this.#term = term
+    if (lead !== this.#leader) {
+      if (lead !== 0n) m.leaderChanges.inc()
+      const hadLeader = this.#leader !== 0n
+      this.#leader = lead
+      if (hadLeader) this.#readLoop.onLeaderChanged()
+      if (lead !== 0n) {
+        const waiters = this.#leaderWaiters
+        this.#leaderWaiters = []
+        for (const w of waiters) w()
+      }
+      this.#log.info({ leader: lead.toString(16), term }, lead === 0n ? 'raft lost leader' : 'raft elected leader')
+    }
+    m.hasLeader.set(lead !== 0n ? 1 : 0)
+    m.isLeader.set(isLeader ? 1 : 0)
+  }
+
+  /** Stops raft, fails waiting requests, flushes and closes storage. */
+  async stop (): Promise<void> {
+    if (this.#stopped) return
+    this.#stopped = true
+    this.#readLoop.stop()
+    await this.#node.stop()
+    this.#proposer.stop()
+    await this.#kv.close()
+    await this.#b.wal.close()
+    await this.#b.backend.close()
+    this.#log.info({}, 'stopped server')
+  }
+
+  // ---- status used by health checks, metrics and the maintenance API
+
+  leader (): bigint { return this.#leader }
+  term (): number { return this.#b.rn.status().hardState.term }
+  isLeader (): boolean { return this.#b.rn.status().softState.raftState === StateType.StateLeader }
+  isLearner (): boolean { return this.cluster.isLearner(this.memberId) }
+  appliedIndex (): number { return this.#applier.appliedIndex }
+  committedIndex (): number { return this.#b.rn.status().hardState.commit }
+  alarms (): string[] { return [] }
+  recordHealth (ok: boolean): void { void ok }
+  get kv (): KVStore { return this.#kv }
+
+  header (revision?: bigint): ResponseHeader {
+    const h: ResponseHeader = { clusterId: this.clusterId, memberId: this.memberId, raftTerm: BigInt(this.term()) }
+    if (revision !== undefined) h.revision = revision
+    return h
+  }
+
+  #assertRunning (): void {
+    if (this.#stopped) throw ErrStopped()
+  }
+
+  // ---- the KV service (etcd's v3_server.go)
+
+  async range (r: RangeRequest): Promise<RangeResponse> {
+    this.#assertRunning()
+    checkRangeRequest(r)
+    if (r.serializable !== true) await this.#readLoop.linearizableReadNotify()
+    const view = this.#kv.read()
+    try {
+      const resp = range(view, r)
+      resp.header = this.header(resp.header.revision)
+      this.metrics.rangeTotal.inc()
+      return resp
+    } finally {
+      view.end()
+    }
+  }
+
+  async put (r: PutRequest): Promise<PutResponse> {
+    this.#assertRunning()
+    checkPutRequest(r)
+    const resp = await this.#proposer.propose('put', r) as PutResponse
+    resp.header = this.header(resp.header.revision)
+    return resp
+  }
+
+  async deleteRange (r: DeleteRangeRequest): Promise<DeleteRangeResponse> {
+    this.#assertRunning()
+    checkDeleteRangeRequest(r)
+    const resp = await this.#proposer.propose('deleteRange', r) as DeleteRangeResponse
+    resp.header = this.header(resp.header.revision)
+    return resp
+  }
+
+  async txn (r: TxnRequest): Promise<TxnResponse> {
+    this.#assertRunning()
+    checkTxn(r, this.cfg.maxTxnOps)
+    if (isTxnReadonly(r)) {
+      if (!isTxnSerializable(r)) await this.#readLoop.linearizableReadNotify()
+      const view = this.#kv.read()
+      try {
+        const resp = txn(view, r)
+        resp.header = this.header(resp.header.revision)
+        return resp
+      } finally {
+        view.end()
+      }
+    }
+    const resp = await this.#proposer.propose('txn', r) as TxnResponse
+    resp.header = this.header(resp.header.revision)
+    return resp
+  }
+
+  async compact (r: CompactionRequest): Promise<CompactionResponse> {
+    this.#assertRunning()
+    const res = await this.#proposer.propose('compaction', r) as CompactionResult
+    if (r.physical === true) await res.physical
+    return { header: this.header(res.header.revision) }
+  }
+}
