@@ -11,7 +11,7 @@
  */
 import { arch, argv, env, exit, stdout, stderr } from 'node:process'
 import { readdirSync } from 'node:fs'
-import type { Config } from '../embed/config.js'
+import { DefaultInitialAdvertisePeerURLs, initialClusterFromName, type Config } from '../embed/config.js'
 import { ConfigError } from '../embed/config-values.js'
 import { bootstrapLogger, newLogger, type Logger } from '../embed/logger.js'
 import { helpText, usageline, versionText } from './help.js'
@@ -146,7 +146,13 @@ async function main (): Promise<void> {
     const { startEtcd } = await import(etcdModule) as { startEtcd: (cfg: Config) => Promise<Etcd> }
     etcd = await startEtcd(cfg)
   } catch (err) {
-    lg.warn({ error: (err as Error).message }, 'failed to start etcd')
+    const msg = (err as Error).message
+    lg.warn({ error: msg }, 'failed to start etcd')
+    if (msg.includes('--initial-cluster')) {
+      // etcd's hints for a member whose peer URLs and initial cluster disagree
+      if (cfg['initial-cluster'] === initialClusterFromName(cfg, cfg.name)) lg.warn('forgot to set --initial-cluster?')
+      if (cfg['initial-advertise-peer-urls'].join(',') === DefaultInitialAdvertisePeerURLs) lg.warn('forgot to set --initial-advertise-peer-urls?')
+    }
     exit(1)
   }
   if (stopping) {
