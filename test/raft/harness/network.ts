@@ -24,6 +24,8 @@ export interface NetworkOptions {
   configure?: (c: Config) => void
   /** Per-node ConfState override (e.g. to start a node with an empty config). */
   confStateOf?: (id: NodeID) => ConfState | undefined
+  /** Prepares a node's disk before its RawNode starts (preload entries, HardState). */
+  prepare?: (id: NodeID, storage: MemoryStorage) => void
 }
 
 const enc = new TextEncoder()
@@ -136,6 +138,7 @@ export class Network {
       autoLeave: false
     }
     const storage = new MemoryStorage(cs)
+    o.prepare?.(id, storage)
     const seed = (o.seed ?? 1) * 1000 + Number(id)
     const makeConfig = (applied: number): Config => {
       const c: Config = {
@@ -306,6 +309,21 @@ export class Network {
   }
 
   crash (id: NodeID): void { this.node(id).crash() }
+
+  /**
+   * Crashes a node in the middle of handling a Ready: its entries and HardState are persisted,
+   * but nothing is sent, applied or advanced.
+   */
+  crashMidReady (id: NodeID): void {
+    const n = this.node(id)
+    if (n.rn.hasReady()) n.processReady({ crashBeforeSend: true })
+    n.crash()
+  }
+
+  /** Every live node's full raft log as [term, index] pairs. */
+  logOf (id: NodeID): Array<[number, number]> {
+    return this.raft(id).raftLog.allEntries().map((e) => [e.term, e.index])
+  }
 
   restart (id: NodeID): void {
     this.node(id).restart()
