@@ -4,15 +4,14 @@
  * rules are documented on the flag table (./config.ts) and in README-flags.md.
  */
 import { CodedError } from '../pkg/coded-error.js'
-import {
-  newConfig, validate, initialClusterFromName, DefaultName, type Config, type TransportSecurity
-} from '../embed/config.js'
+import { newConfig, validate, type Config, type TransportSecurity } from '../embed/config.js'
 import { configFromFile } from '../embed/config-file.js'
 import {
   ConfigError, parseGoBool, parseGoDuration, parseGoInt, parseGoUint, parseStrings, parseUniqueStrings,
   parseUniqueURLs, ValueError
 } from '../embed/config-values.js'
 import { flagsByName, flagToEnv, type FlagSpec } from './config.js'
+import { defaultHost, updateDefaultClusterFromName } from './default-host.js'
 
 /** A malformed command line; etcd (Go's flag package) exits 2 for these. */
 export class FlagError extends CodedError {
@@ -111,9 +110,10 @@ function scan (argv: readonly string[]): CmdLine {
 /**
  * Parses the command line and environment into a validated Config. Throws `FlagError` (exit 2)
  * for a malformed command line and `ConfigError` (exit 1) for an invalid configuration. Log
- * lines produced on the way are pushed to `notes` (also on failure).
+ * lines produced on the way are pushed to `notes` (also on failure). `host` is the machine's
+ * default host (see ./default-host.ts), injectable for tests.
  */
-export function parseConfig (argv: readonly string[], env: Env, notes: Note[] = []): ParseResult {
+export function parseConfig (argv: readonly string[], env: Env, notes: Note[] = [], host: string | Error = defaultHost()): ParseResult {
   const cmd = scan(argv)
   if (cmd.help) return { action: 'help' }
   const cfg = newConfig()
@@ -144,7 +144,9 @@ export function parseConfig (argv: readonly string[], env: Env, notes: Note[] = 
   for (const name of cmd.set.keys()) {
     if (flagsByName.get(name)?.deprecated === true) notes.push({ level: 'warn', msg: `--${name} is deprecated in 3.5 and will be decommissioned in 3.6.` })
   }
-  updateDefaultClusterFromName(result, defaultInitialCluster)
+  const dh = updateDefaultClusterFromName(result, defaultInitialCluster, host)
+  if (dh !== '') notes.push({ level: 'info', msg: 'detected default host for advertise', fields: { host: dh } })
+  if (host instanceof Error) notes.push({ level: 'info', msg: 'failed to detect default host', fields: { error: host.message } })
   if (result['data-dir'] === '') {
     result['data-dir'] = `${result.name}.etcd`
     notes.push({ level: 'warn', msg: "'data-dir' was empty; using default", fields: { 'data-dir': result['data-dir'] } })
@@ -203,14 +205,4 @@ function fromCmdLine (cfg: Config, cmd: CmdLine, env: Env, notes: Note[]): Confi
   }
   if (!isSet.has('data-dir')) cfg['data-dir'] = ''
   return cfg
-}
-
-/**
- * etcd's `UpdateDefaultClusterFromName`: when only `--name` was changed, the default
- * initial-cluster follows the name (`foo=http://localhost:2380`).
- */
-export function updateDefaultClusterFromName (cfg: Config, defaultInitialCluster: string): void {
-  if (cfg.name !== DefaultName && cfg['initial-cluster'] === defaultInitialCluster) {
-    cfg['initial-cluster'] = initialClusterFromName(cfg, cfg.name)
-  }
 }

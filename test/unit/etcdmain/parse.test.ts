@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { FlagError, parseConfig, type Note } from '../../../src/etcdmain/parse.js'
 import { ConfigError, type Config } from '../../../src/embed/config.js'
 import { flagTable, flagToEnv } from '../../../src/etcdmain/config.js'
+import { defaultHost } from '../../../src/etcdmain/default-host.js'
 import { helpText, versionText } from '../../../src/etcdmain/help.js'
 
 function run (argv: string[], env: Record<string, string> = {}, notes: Note[] = []): Config {
@@ -97,6 +98,40 @@ describe('parseConfig: flags', () => {
 
   it('lets a proxy run without advertise client URLs (etcd mayBeProxy)', () => {
     assert.equal(run(['--proxy', 'on', '--listen-client-urls', 'http://127.0.0.1:2379']).proxy, 'on')
+  })
+})
+
+describe('default host (etcd UpdateDefaultClusterFromName)', () => {
+  const table = [
+    'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT',
+    'eth1\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0',
+    'eth0\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0'
+  ].join('\n')
+  const ifaces = {
+    lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true }],
+    eth0: [{ address: 'fe80::1', family: 'IPv6', internal: false }, { address: '192.0.2.7', family: 'IPv4', internal: false }]
+  } as unknown as ReturnType<typeof import('node:os').networkInterfaces>
+
+  it('finds the IPv4 address of the default-route interface', () => {
+    assert.equal(defaultHost(table, ifaces), '192.0.2.7')
+    assert.match(String(defaultHost(table.split('\n').slice(0, 2).join('\n'), ifaces)), /could not find default route/)
+  })
+
+  it('advertises it when listening on 0.0.0.0 with the default advertise URLs', () => {
+    const notes: Note[] = []
+    const r = parseConfig(['--name', 'n1', '--listen-peer-urls', 'http://0.0.0.0:2390', '--listen-client-urls', 'http://0.0.0.0:2389', '--advertise-client-urls', 'http://localhost:2379'], {}, notes, '192.0.2.7')
+    const cfg = (r as { cfg: Config }).cfg
+    assert.deepEqual(cfg['initial-advertise-peer-urls'], ['http://192.0.2.7:2390'])
+    assert.equal(cfg['initial-cluster'], 'n1=http://192.0.2.7:2390')
+    assert.deepEqual(cfg['advertise-client-urls'], ['http://192.0.2.7:2389'])
+    assert.ok(notes.some((n) => n.msg === 'detected default host for advertise'))
+  })
+
+  it('leaves explicit advertise URLs and non-wildcard listeners alone', () => {
+    const cfg = run(['--listen-peer-urls', 'http://0.0.0.0:2380', '--initial-advertise-peer-urls', 'http://127.0.0.1:2380', '--initial-cluster', 'default=http://127.0.0.1:2380'])
+    assert.deepEqual(cfg['initial-advertise-peer-urls'], ['http://127.0.0.1:2380'])
+    const r = parseConfig([], {}, [], '192.0.2.7')
+    assert.deepEqual((r as { cfg: Config }).cfg['initial-advertise-peer-urls'], ['http://localhost:2380'])
   })
 })
 
