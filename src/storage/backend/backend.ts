@@ -1,0 +1,97 @@
+import type { Bucket } from '../schema/buckets.js'
+import type { ConsistentIndex } from '../schema/cindex.js'
+
+/** One key/value pair read from a bucket. Both buffers are owned by the caller. */
+export interface BucketEntry {
+  key: Buffer
+  value: Buffer
+}
+
+/**
+ * A consistent, synchronous read view of the backend (etcd's ReadTx). All reads made in one
+ * synchronous stretch of code see the same committed state, because every write happens inside a
+ * synchronous {@link Backend.batch} on the same thread. Never keep results of an iterator across
+ * an `await`; every method here returns materialized values.
+ */
+export interface ReadTx {
+  /** The value stored under `key`, or undefined. */
+  get (bucket: Bucket, key: Uint8Array): Buffer | undefined
+  /**
+   * Entries with `start <= key < end` in ascending key order (`end` undefined: to the end of the
+   * bucket), at most `limit` of them when `limit > 0`.
+   */
+  range (bucket: Bucket, start: Uint8Array, end?: Uint8Array, limit?: number): BucketEntry[]
+  /** Calls `fn` for each entry of the bucket in ascending key order until it returns false. */
+  forEach (bucket: Bucket, fn: (key: Buffer, value: Buffer) => boolean | undefined, start?: Uint8Array, end?: Uint8Array): void
+}
+
+/**
+ * The write side of one backend batch (etcd's BatchTx): every put and delete made through it lands
+ * in ONE LMDB write transaction, which commits when the batch callback returns and vanishes when
+ * it throws. Reads through it see the batch's own writes.
+ */
+export interface BatchTx extends ReadTx {
+  put (bucket: Bucket, key: Uint8Array, value: Uint8Array): void
+  delete (bucket: Bucket, key: Uint8Array): void
+}
+
+/** Options of {@link openBackend}. */
+export interface BackendOptions {
+  /** The LMDB data file, `<data-dir>/member/snap/db`; the lock file is `<path>-lock`. */
+  path: string
+  /** Initial map size in bytes (lmdb-js grows it automatically). */
+  mapSize?: number
+  /** Maximum concurrent read transactions (default 126). */
+  maxReaders?: number
+}
+
+/**
+ * The LMDB environment of one member (architecture decision c): named buckets, one write
+ * transaction per apply batch, consistent read views, size, hash, defragmentation and backup.
+ */
+export interface Backend {
+  /** The data file path. */
+  readonly path: string
+  /** A synchronous read view of the committed state. */
+  readTx (): ReadTx
+  /**
+   * Runs `fn` inside one LMDB write transaction and commits it before returning (synchronously,
+   * on this thread). If `fn` throws, the transaction is aborted and nothing is written.
+   * Throws ErrBackendClosed after close and during defrag.
+   */
+  batch<T> (fn: (tx: BatchTx) => T): T
+  /** The consistent index stored by the last committed batch (visible to readers). */
+  readonly committedIndex: ConsistentIndex
+  /**
+   * The consistent index known to be on disk (fsynced). WAL segments and raft-log entries at or
+   * below `durableIndex.index` may be released.
+   */
+  readonly durableIndex: ConsistentIndex
+  /** Resolves once everything committed so far is fsynced; returns the new durable index. */
+  flushed (): Promise<ConsistentIndex>
+  /** Size of the data file in bytes (etcd's dbSize). */
+  size (): number
+  /** Bytes of pages in use by the B-trees (etcd's dbSizeInUse); at most `size()`. */
+  sizeInUse (): number
+  /** Number of LMDB commits made through {@link batch} since open (for metrics and tests). */
+  readonly commits: number
+  /**
+   * CRC-32C over every bucket's name, keys and values, in bucket order; `meta`'s consistent index
+   * and term are left out (etcd's DefaultIgnores), so members with the same data agree.
+   */
+  hash (): number
+  /**
+   * Copies the environment with compaction into a temporary file and swaps it in (etcd's
+   * defragment). Writes are refused while it runs; the caller must not apply batches meanwhile.
+   */
+  defrag (): Promise<void>
+  /**
+   * Writes a consistent copy of the environment to `path` (a single file) and fsyncs it; used for
+   * snapshot streaming and `snapshot save`. `compact` drops free pages from the copy.
+   */
+  backup (path: string, compact?: boolean): Promise<void>
+  /** Flushes and closes the environment. */
+  close (): Promise<void>
+  /** True once {@link close} was called. */
+  readonly closed: boolean
+}

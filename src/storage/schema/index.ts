@@ -1,0 +1,6 @@
+export { ALL_BUCKETS, Buckets } from './buckets.js'
+export type { Bucket } from './buckets.js'
+export { MetaKeys, STORAGE_VERSION } from './meta-keys.js'
+export { decodeUint64, encodeUint64 } from './uint64.js'
+export { readConsistentIndex, unsafeUpdateConsistentIndex } from './cindex.js'
+export type { ConsistentIndex } from './cindex.js'
