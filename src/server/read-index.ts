@@ -104,8 +104,7 @@ export class ReadIndexLoop {
       retry: setInterval(() => {
         // No answer yet: ask again with a context that was never used before.
         this.#o.onSlow?.()
-        b.ctx = this.#newCtx()
-        this.#o.readIndex(b.ctx)
+        this.#issue(b)
       }, this.#o.retryMs),
       deadline: setTimeout(() => {
         if (this.#inflight !== b) return
@@ -116,7 +115,23 @@ export class ReadIndexLoop {
       }, this.#o.timeoutMs)
     }
     this.#inflight = b
-    this.#o.readIndex(b.ctx)
+    this.#issue(b)
+  }
+
+  /** Asks raft with a fresh context. Raft drops the request while it knows no leader; a retry follows. */
+  #issue (b: InflightBatch): void {
+    b.ctx = this.#newCtx()
+    try {
+      this.#o.readIndex(b.ctx)
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ErrProposalDropped') throw err
+    }
+  }
+
+  /** A leader became known: re-ask at once instead of waiting for the retry timer. */
+  onLeaderElected (): void {
+    const b = this.#inflight
+    if (b !== undefined) this.#issue(b)
   }
 
   #finishBatch (): void {

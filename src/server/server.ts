@@ -202,6 +202,7 @@ export class EtcdServer implements KVServer, ServerHealth {
       this.#leader = lead
       if (hadLeader) this.#readLoop.onLeaderChanged()
       if (lead !== 0n) {
+        this.#readLoop.onLeaderElected()
         const waiters = this.#leaderWaiters
         this.#leaderWaiters = []
         for (const w of waiters) w()
