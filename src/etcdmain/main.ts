@@ -7,7 +7,9 @@
  * Exit codes: 0 after `--help`, `--version` or a graceful shutdown; 2 for a malformed command line
  * (as Go's flag package); 1 for an invalid configuration, an unsupported architecture, a failed
  * start, a listener failure, proxy mode (not built yet), or a second signal during shutdown.
- * Errors are one line on stderr (JSON log lines once the logger exists); never a stack trace.
+ * Errors are one line on stderr (JSON log lines once the logger exists), without a stack trace;
+ * only an unexpected internal error (uncaught exception, unhandled rejection) logs its stack, in
+ * the `stack` field of its one JSON line, before exiting 1.
  */
 import { arch, argv, env, exit, stdout, stderr } from 'node:process'
 import { readdirSync } from 'node:fs'
@@ -140,6 +142,14 @@ async function main (): Promise<void> {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
+  // an error nothing handled is fatal (etcd panics): one JSON line with the stack, exit 1
+  const fatal = (kind: string) => (err: unknown): void => {
+    const e = err instanceof Error ? err : new Error(String(err))
+    lg.fatal({ error: e.message, stack: e.stack }, kind)
+    exit(1)
+  }
+  process.on('uncaughtException', fatal('uncaught exception'))
+  process.on('unhandledRejection', fatal('unhandled promise rejection'))
 
   const etcdModule = '../embed/etcd.js'
   try {
