@@ -120,6 +120,8 @@ export class Network {
   /** Every delivered message, when recording. */
   delivered: Message[] = []
   record = false
+  /** Report each MsgSnap's outcome to its sender, as the transport does (finish / failure when dropped). */
+  reportSnapshots = true
 
   constructor (readonly opts: NetworkOptions) {
     this.rand = seededRandom(opts.seed ?? 1)
@@ -241,7 +243,10 @@ export class Network {
   /** Delivers one message now (subject to filters). */
   deliver (m: Message): void {
     const v = this.verdict(m)
-    if (v === 'drop') return
+    if (v === 'drop') {
+      if (m.type === MessageType.MsgSnap) this.reportSnapshot(m, 'failure')
+      return
+    }
     if (v === 'hold') {
       this.held.push(m)
       return
@@ -257,6 +262,12 @@ export class Network {
       const code = (err as { code?: string }).code
       if (code !== 'ErrProposalDropped' && code !== 'ErrStepPeerNotFound') throw err
     }
+    if (m.type === MessageType.MsgSnap) this.reportSnapshot(m, 'finish')
+  }
+
+  private reportSnapshot (m: Message, status: 'finish' | 'failure'): void {
+    const from = this.nodes.get(m.from)
+    if (this.reportSnapshots && from !== undefined && !from.crashed) from.rn.reportSnapshot(m.to, status)
   }
 
   /** Queues messages and delivers to quiescence. */
