@@ -103,8 +103,16 @@ export async function bootstrap (cfg: ServerConfig, hooks: BootstrapHooks = {}):
       rn.bootstrap(peers)
       log.info({ memberId: self.id.toString(16), clusterId: clusterId.toString(16) }, 'starting new cluster member')
       return {
-        backend, wal, snapshotter, storage, rn, cluster: new RaftCluster(clusterId, self.id), memberId: self.id,
-        snapshot: undefined, confState: { voters: [], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false }, isNew: true
+        backend,
+        wal,
+        snapshotter,
+        storage,
+        rn,
+        cluster: new RaftCluster(clusterId, self.id),
+        memberId: self.id,
+        snapshot: undefined,
+        confState: { voters: [], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false },
+        isNew: true
       }
     }
 
@@ -139,7 +147,14 @@ export async function bootstrap (cfg: ServerConfig, hooks: BootstrapHooks = {}):
       entries: entries.length
     }, 'restarting member')
     return {
-      backend, wal, snapshotter, storage, rn, cluster, memberId, snapshot: snap,
+      backend,
+      wal,
+      snapshotter,
+      storage,
+      rn,
+      cluster,
+      memberId,
+      snapshot: snap,
       confState: snap?.metadata.confState ?? { voters: [], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false },
       isNew: false
     }

@@ -30,6 +30,8 @@ export interface ServerMetrics {
   currentRevision: Gauge
   compactRevision: Gauge
   snapshotSaveTotal: Counter
+  healthSuccess: Counter
+  healthFailures: Counter
 }
 
 export function newServerMetrics (registry: Registry): ServerMetrics {
@@ -58,6 +60,8 @@ export function newServerMetrics (registry: Registry): ServerMetrics {
     txnTotal: new Counter({ name: 'etcd_mvcc_txn_total', help: 'Total number of txns seen by this member.', registers }),
     currentRevision: new Gauge({ name: 'etcd_debugging_mvcc_current_revision', help: 'The current revision of store.', registers }),
     compactRevision: new Gauge({ name: 'etcd_debugging_mvcc_compact_revision', help: 'The revision of the last compaction in store.', registers }),
-    snapshotSaveTotal: new Counter({ name: 'etcd_debugging_snap_save_total_duration_seconds', help: 'The total latency distributions of save called by snapshot.', registers })
+    snapshotSaveTotal: new Counter({ name: 'etcd_debugging_snap_save_total_duration_seconds', help: 'The total latency distributions of save called by snapshot.', registers }),
+    healthSuccess: new Counter({ name: 'etcd_server_health_success', help: 'The total number of successful health checks', registers }),
+    healthFailures: new Counter({ name: 'etcd_server_health_failures', help: 'The total number of failed health checks', registers })
   }
 }

@@ -83,7 +83,7 @@ export class RaftNode {
     this.#scheduled = true
     setImmediate(() => {
       this.#scheduled = false
-      if (!this.#running) void this.#run()
+      if (!this.#running) this.#run().catch(() => {})
     })
   }
 

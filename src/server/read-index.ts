@@ -58,9 +58,9 @@ export class ReadIndexLoop {
       if (!sameBytes(rs.requestCtx, b.ctx)) continue
       this.#finishBatch()
       const readers = b.readers
-      void this.#o.appliedWait.wait(rs.index).then(() => {
+      this.#o.appliedWait.wait(rs.index).then(() => {
         for (const r of readers) r.resolve()
-      })
+      }, () => {})
       return
     }
   }

@@ -173,8 +173,6 @@ export class EtcdServer implements KVServer, ServerHealth {
   }
 
   #start (): void {
-    const rn = this.#b.rn
-    void rn
     this.#maybeCampaignAlone()
     this.#node.start()
   }
@@ -235,7 +233,11 @@ export class EtcdServer implements KVServer, ServerHealth {
   appliedIndex (): number { return this.#applier.appliedIndex }
   committedIndex (): number { return this.#b.rn.status().hardState.commit }
   alarms (): string[] { return [] }
-  recordHealth (ok: boolean): void { void ok }
+  recordHealth (ok: boolean): void {
+    if (ok) this.metrics.healthSuccess.inc()
+    else this.metrics.healthFailures.inc()
+  }
+
   get kv (): KVStore { return this.#kv }
 
   header (revision?: bigint): ResponseHeader {
