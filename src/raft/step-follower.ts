@@ -14,6 +14,10 @@ export function stepCandidate (r: Raft, m: Message): void {
     case MessageType.MsgProp:
       r.logger.info('no leader; dropping proposal', { id: String(r.id), term: r.term })
       throw new ErrProposalDropped()
+    case MessageType.MsgReadIndex:
+      // Upstream ignores it silently; reporting it lets the host fail the read at once.
+      r.logger.info('no leader; dropping index reading msg', { id: String(r.id), term: r.term })
+      throw new ErrProposalDropped()
     case MessageType.MsgApp:
       r.becomeFollower(m.term, m.from) // always m.term === r.term here
       r.handleAppendEntries(m)
