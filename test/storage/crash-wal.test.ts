@@ -8,9 +8,10 @@
 // SIGKILL alone never tears a write (the page cache keeps every completed write), so in about half
 // of the runs the parent also simulates a power cut before reopening: it zeroes a random suffix of
 // what was written after the last durable point it knows of (the record after the last
-// acknowledged entry, the last snapshot marker, the segment header), sometimes leaving one later
-// sector in place as a disk that reorders sector writes would. That is exactly the damage an
-// un-fsynced tail may suffer, and the reopen must repair it without losing an acknowledged entry.
+// acknowledged entry, the last snapshot marker, the segment header): either a prefix of those
+// bytes reached the disk, or a random subset of their 512-byte sectors did (a disk reordering
+// sector writes). That is the damage an un-fsynced tail may suffer, and the reopen must repair
+// it without losing an acknowledged entry.
 //   CRASH_RUNS (default 50), CRASH_SEED (default fixed) tune it.
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -102,16 +103,25 @@ function powerCut (dataDir: string, maxAcked: number, rand: () => number): numbe
     }
   })
   if (boundary >= d.end) return 0
-  const cut = boundary + Math.floor(rand() * (d.end - boundary))
   const buf = Buffer.from(orig)
-  buf.fill(0, cut, d.end)
-  const firstSector = Math.ceil(cut / 512) * 512
-  if (rand() < 0.3 && firstSector + 1024 <= d.end) {
-    const keep = firstSector + 512 * (1 + Math.floor(rand() * ((d.end - firstSector) / 512 - 1)))
-    orig.copy(buf, keep, keep, Math.min(keep + 512, d.end))
+  let dropped = 0
+  if (rand() < 0.5) {
+    // a prefix of the unsynced writes reached the disk
+    const cut = boundary + Math.floor(rand() * (d.end - boundary))
+    buf.fill(0, cut, d.end)
+    dropped = d.end - cut
+  } else {
+    // each 512-byte sector written since the boundary reached the disk, or did not
+    for (let s = Math.floor(boundary / 512) * 512; s < d.end; s += 512) {
+      if (rand() < 0.5) continue
+      const a = Math.max(s, boundary)
+      const b = Math.min(s + 512, d.end)
+      buf.fill(0, a, b)
+      dropped += b - a
+    }
   }
   writeFileSync(path, buf)
-  return d.end - cut
+  return dropped
 }
 
 describe('WAL crash test (kill -9)', () => {
@@ -139,13 +149,18 @@ describe('WAL crash test (kill -9)', () => {
         ackedTerm.set(a, startTerm)
       }
       totalAcks += r.acks.length
-      if (rand() < 0.5 && powerCut(dataDir, maxAcked, rand) > 0) powerCuts++
+      const cutBytes = rand() < 0.5 ? powerCut(dataDir, maxAcked, rand) : 0
+      if (cutBytes > 0) powerCuts++
 
       const warn = (): void => { repairs++ }
-      const { wal, snap, entries, state } = await openStore(dataDir, { logger: { warn } })
+      const ctx = `run ${run} (seed ${seed}, writers ${writers}, delay ${delay.toFixed(0)} ms, early ${early}, power cut ${cutBytes})`
+      const opened = await openStore(dataDir, { logger: { warn } }).catch((err: unknown) => {
+        const e = err as { file?: string, offset?: number, reason?: string }
+        throw new Error(`${ctx}: reopen failed in ${e.file ?? '?'} at ${e.offset ?? '?'} (${e.reason ?? ''})`, { cause: err })
+      })
+      const { wal, snap, entries, state } = opened
       try {
         const last = entries.length > 0 ? entries[entries.length - 1].index : snap.index
-        const ctx = `run ${run} (seed ${seed}, writers ${writers}, delay ${delay.toFixed(0)} ms, early ${early})`
         assert.ok(last >= maxAcked, `${ctx}: last index ${last} < acknowledged ${maxAcked}`)
         for (let i = 0; i < entries.length; i++) {
           const e = entries[i]

@@ -120,6 +120,17 @@ describe('wal torn tail', () => {
     assert.equal(codeOf(() => decode(file, false)), 'ErrCRCMismatch')
   })
 
+  it('treats a record whose sector-bounded piece is zero (one sector of the write lost) as torn', () => {
+    const records = [rec(RecordType.CrcType, ''), rec(RecordType.EntryType, 'a'.repeat(700)), rec(RecordType.EntryType, 'b'.repeat(400)), rec(RecordType.EntryType, 'c'.repeat(400))]
+    const { buf } = frameRecords(records, 0)
+    const file = Buffer.from(buf)
+    file.fill(0, 512, 1024) // the sector holding the end of record 2 and the start of record 3
+    const d = decode(file)
+    assert.equal(d.torn, true)
+    assert.equal(d.records.length, 1)
+    assert.equal(d.end, 16)
+  })
+
   it('refuses a torn record in a closed (non-last) segment', () => {
     const { buf, offsets } = segment(4)
     const cut = offsets[offsets.length - 1] + 11

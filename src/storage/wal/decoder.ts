@@ -5,7 +5,8 @@
 //   - its frame runs past the end of the file (a short write), or
 //   - nothing but zeros follows its frame (the write stopped part-way through the preallocated
 //     space: a prefix of the record is there, the rest is still zero), or
-//   - it contains an all-zero 512-byte sector (sectors of one write reached the disk out of order).
+//   - a sector-bounded piece of it is all zero (the sectors of one write reached the disk out of
+//     order, and one of its sectors did not: etcd's isTornEntry).
 // A zero length word followed by zeros is the clean end of the written part; followed by data it is
 // a tear only if the rest of its sector is zero. Everything else, and any failure in a closed
 // segment, is corruption and is refused with a typed error. Records past a tear were never
@@ -62,11 +63,16 @@ export function allZero (buf: Buffer, from: number, to: number): boolean {
   return true
 }
 
-/** True when a whole 512-byte-aligned sector inside buf[from, to) is zero. */
-function hasZeroSector (buf: Buffer, from: number, to: number): boolean {
+/**
+ * True when buf[from, to), split at 512-byte sector boundaries of the file, has a piece that is all
+ * zero: a sector of the record's write that never reached the disk (etcd's isTornEntry).
+ */
+function hasZeroSectorChunk (buf: Buffer, from: number, to: number): boolean {
   to = Math.min(to, buf.length)
-  for (let s = Math.ceil(from / minSectorSize) * minSectorSize; s + minSectorSize <= to; s += minSectorSize) {
-    if (allZero(buf, s, s + minSectorSize)) return true
+  for (let a = from; a < to;) {
+    const b = Math.min(to, (Math.floor(a / minSectorSize) + 1) * minSectorSize)
+    if (allZero(buf, a, b)) return true
+    a = b
   }
   return false
 }
@@ -127,7 +133,8 @@ export function decodeSegment (buf: Buffer, opts: DecodeOptions): SegmentDecode 
     }
     if (!ok) {
       if (isLast && allZero(buf, frameEnd, size)) return torn('last record incomplete')
-      if (isLast && hasZeroSector(buf, off, frameEnd)) return torn('record contains a zeroed sector')
+      // header and data (not the padding, which is zero anyway) cut at sector boundaries
+      if (isLast && hasZeroSectorChunk(buf, off + lengthWordBytes, dataEnd)) return torn('record contains a zeroed sector')
       throw new ErrCRCMismatch({ file, offset: off, reason: 'record header or checksum mismatch' })
     }
     records.push({ type: type as RecordType, data, crc: recCrc, offset: off })
