@@ -6,7 +6,7 @@ import { decodeKeyValue } from './kv-codec.js'
 import { KVStore, type StoreOptions } from './kvstore.js'
 import { bytesToRev, isTombstone, revToBytes } from './revision.js'
 import { WatchStream, type WatchHost } from './watch-stream.js'
-import { Watcher, type WatcherSink, type WatchFilter, type WatchResponse } from './watcher.js'
+import { Watcher, type WatcherSink, type WatchFilter } from './watcher.js'
 import { WatcherGroup, type EventBatch } from './watcher-group.js'
 
 /** Options of the watchable store. */
