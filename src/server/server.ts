@@ -4,7 +4,7 @@
 // built outside Fastify and injected by plugins/core.ts.
 import type { Logger } from 'pino'
 import {
-  StateType, type ConfState, type Message, type Snapshot
+  StateType, type ConfState, type Snapshot
 } from '../raft/index.js'
 import { KVStore } from '../storage/mvcc/index.js'
 import type {
@@ -16,9 +16,9 @@ import {
 } from './txn/index.js'
 import { IDGenerator } from '../pkg/id-util.js'
 import { WaitTime } from '../pkg/wait.js'
-import { bootstrap, type Bootstrapped } from './bootstrap.js'
+import { bootstrap, initialMembers, type Bootstrapped } from './bootstrap.js'
 import { reqTimeoutMs, type ServerConfig } from './config.js'
-import { RaftNode, type RaftTransport } from './raft-node.js'
+import { RaftNode } from './raft-node.js'
 import { Applier, type CompactionResult } from './apply/applier.js'
 import { Proposer } from './proposer.js'
 import { ReadIndexLoop } from './read-index.js'
@@ -27,15 +27,8 @@ import type { ServerHealth } from './health.js'
 import type { RaftCluster } from './membership/cluster.js'
 import { ErrStopped } from './errors.js'
 import { SnapshotPolicy } from './snapshot.js'
-
-/** Drops messages to peers: a single member has none. rafthttp replaces it for clusters. */
-class LocalOnlyTransport implements RaftTransport {
-  readonly #log: Logger
-  constructor (log: Logger) { this.#log = log }
-  send (msgs: Message[]): void {
-    for (const m of msgs) this.#log.debug({ to: m.to.toString(16), type: m.type }, 'dropped raft message: no transport to peers')
-  }
-}
+import { newPeerTransport, syncPeers } from './peer-transport.js'
+import type { Transport } from '../rafthttp/index.js'
 
 export class EtcdServer implements KVServer, ServerHealth {
   readonly cfg: ServerConfig
@@ -43,6 +36,9 @@ export class EtcdServer implements KVServer, ServerHealth {
   readonly clusterId: bigint
   readonly cluster: RaftCluster
   readonly metrics: ServerMetrics
+  /** The peer transport (rafthttp); the peer routes hand it what arrives. */
+  readonly transport: Transport
+  #peersDirty = false
   readonly #b: Bootstrapped
   readonly #log: Logger
   readonly #kv: KVStore
@@ -115,8 +111,12 @@ export class EtcdServer implements KVServer, ServerHealth {
         if (this.#leader === 0n) setImmediate(() => this.#maybeCampaignAlone())
         metrics.proposalsApplied.set(index)
         metrics.currentRevision.set(Number(this.#kv.currentRev))
+        if (this.#peersDirty) {
+          this.#peersDirty = false
+          syncPeers(this.transport, this.cluster)
+        }
       },
-      onConfState: (cs) => { this.#confState = cs },
+      onConfState: (cs) => { this.#confState = cs; this.#peersDirty = true },
       onRequestApplied: (op) => {
         if (op === 'put') metrics.putTotal.inc()
         else if (op === 'deleteRange') metrics.deleteTotal.inc()
@@ -133,12 +133,24 @@ export class EtcdServer implements KVServer, ServerHealth {
       logger: this.#log,
       snapshotIndex: snapIndex
     })
+    this.transport = newPeerTransport({
+      localId: this.memberId,
+      clusterId: this.clusterId,
+      peerURLs: cfg.peerURLs,
+      rn: b.rn,
+      schedule: () => this.#node.schedule(),
+      cluster: b.cluster,
+      backend: () => b.backend,
+      snapshotter: b.snapshotter,
+      logger: cfg.logger,
+      metrics: cfg.metrics
+    })
     this.#node = new RaftNode({
       rn: b.rn,
       storage: b.storage,
       wal: b.wal,
       snapshotter: b.snapshotter,
-      transport: new LocalOnlyTransport(this.#log),
+      transport: this.transport,
       applier: {
         applySnapshot: async (snap: Snapshot) => {
           throw new Error(`applying a snapshot received from the leader (index ${snap.metadata.index}) is not supported yet`)
@@ -173,6 +185,7 @@ export class EtcdServer implements KVServer, ServerHealth {
   }
 
   #start (): void {
+    syncPeers(this.transport, this.cluster, this.#b.isNew ? initialMembers(this.cfg) : [])
     this.#maybeCampaignAlone()
     this.#node.start()
   }
@@ -217,6 +230,7 @@ export class EtcdServer implements KVServer, ServerHealth {
     this.#stopped = true
     this.#readLoop.stop()
     await this.#node.stop()
+    await this.transport.stop()
     this.#proposer.stop()
     await this.#kv.close()
     await this.#b.wal.close()

@@ -27,6 +27,7 @@ export class RaftCluster {
   readonly clusterId: bigint
   readonly localId: bigint
   readonly #members = new Map<bigint, Member>()
+  readonly #removed = new Set<bigint>()
 
   constructor (clusterId: bigint, localId: bigint) {
     this.clusterId = clusterId
@@ -38,6 +39,10 @@ export class RaftCluster {
     tx.forEach(Buckets.Members, (_k, v) => {
       const m = decodeMemberContext(v)
       this.#members.set(m.id, m)
+      return true
+    })
+    tx.forEach(Buckets.MembersRemoved, (k) => {
+      this.#removed.add(BigInt('0x' + k.toString('latin1')))
       return true
     })
   }
@@ -58,8 +63,14 @@ export class RaftCluster {
 
   removeMember (id: bigint, tx?: BatchTx): void {
     this.#members.delete(id)
+    this.#removed.add(id)
     tx?.delete(Buckets.Members, memberKey(id))
     tx?.put(Buckets.MembersRemoved, memberKey(id), Buffer.from('removed'))
+  }
+
+  /** True if `id` was removed from the cluster (it may never come back). */
+  isIDRemoved (id: bigint): boolean {
+    return this.#removed.has(id)
   }
 
   isLearner (id: bigint): boolean {
