@@ -66,6 +66,9 @@ export function serverConfig (cfg: Config, logger: Logger, metrics: Registry): S
     quotaBackendBytes: backendQuotaBytes(cfg),
     compactionBatchLimit: cfg['experimental-compaction-batch-limit'],
     compactionSleepIntervalMs: cfg['experimental-compaction-sleep-interval'],
+    leaseCheckpoint: cfg['experimental-enable-lease-checkpoint'],
+    leaseCheckpointPersist: cfg['experimental-enable-lease-checkpoint-persist'],
+    progressNotifyIntervalMs: cfg['progress-notify-interval'],
     logger,
     metrics
   }

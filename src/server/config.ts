@@ -33,6 +33,14 @@ export interface ServerConfig {
   quotaBackendBytes: number
   compactionBatchLimit: number
   compactionSleepIntervalMs: number
+  /** `experimental-enable-lease-checkpoint`: the leader checkpoints remaining lease TTLs through raft. */
+  leaseCheckpoint?: boolean
+  /** `experimental-enable-lease-checkpoint-persist`: checkpointed TTLs are stored in the lease bucket. */
+  leaseCheckpointPersist?: boolean
+  /** How often long leases are checkpointed, ms (etcd's default 5 min). */
+  leaseCheckpointIntervalMs?: number
+  /** Interval of watch progress notifications, ms (`progress-notify-interval`). */
+  progressNotifyIntervalMs?: number
   logger: Logger
   metrics: Registry
 }

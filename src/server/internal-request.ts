@@ -6,6 +6,7 @@ import { Packr } from 'msgpackr'
 import type {
   CompactionRequest, DeleteRangeRequest, PutRequest, RangeRequest, TxnRequest
 } from '../api/etcdserverpb/kv.js'
+import type { LeaseCheckpointRequest, LeaseGrantRequest, LeaseRevokeRequest } from '../api/etcdserverpb/lease.js'
 
 /** The operations a proposal can carry. New services add members here. */
 export interface InternalRaftOps {
@@ -14,6 +15,9 @@ export interface InternalRaftOps {
   deleteRange: DeleteRangeRequest
   txn: TxnRequest
   compaction: CompactionRequest
+  leaseGrant: LeaseGrantRequest
+  leaseRevoke: LeaseRevokeRequest
+  leaseCheckpoint: LeaseCheckpointRequest
 }
 export type InternalOp = keyof InternalRaftOps
 

@@ -17,7 +17,7 @@ import {
 import { IDGenerator } from '../pkg/id-util.js'
 import { WaitTime } from '../pkg/wait.js'
 import { bootstrap, initialMembers, type Bootstrapped } from './bootstrap.js'
-import { reqTimeoutMs, type ServerConfig } from './config.js'
+import { electionTimeoutMs, reqTimeoutMs, type ServerConfig } from './config.js'
 import { RaftNode } from './raft-node.js'
 import { Applier, type CompactionResult } from './apply/applier.js'
 import { Proposer } from './proposer.js'
@@ -27,6 +27,8 @@ import type { ServerHealth } from './health.js'
 import type { RaftCluster } from './membership/cluster.js'
 import { ErrStopped } from './errors.js'
 import { SnapshotPolicy } from './snapshot.js'
+import { Lessor } from '../lease/index.js'
+import { V3Lease, leaseApplyOps, minLeaseTTL } from './v3-lease.js'
 import { newPeerTransport, syncPeers } from './peer-transport.js'
 import type { Transport } from '../rafthttp/index.js'
 
@@ -36,6 +38,10 @@ export class EtcdServer implements KVServer, ServerHealth {
   readonly clusterId: bigint
   readonly cluster: RaftCluster
   readonly metrics: ServerMetrics
+  /** The lessor (leases live in the backend `lease` bucket; expiry only on the leader). */
+  readonly lessor: Lessor
+  /** The Lease service (grant, revoke, keep-alive, time-to-live, leases). */
+  readonly lease: V3Lease
   /** The peer transport (rafthttp); the peer routes hand it what arrives. */
   readonly transport: Transport
   #peersDirty = false
@@ -70,7 +76,16 @@ export class EtcdServer implements KVServer, ServerHealth {
     this.done.catch(() => {})
     metrics.serverId.set({ server_id: this.memberId.toString(16) }, 1)
 
+    this.lessor = new Lessor({
+      minLeaseTTL: minLeaseTTL(cfg.electionTicks, cfg.tickMs),
+      checkpointing: cfg.leaseCheckpoint,
+      checkpointPersist: cfg.leaseCheckpointPersist,
+      checkpointIntervalMs: cfg.leaseCheckpointIntervalMs,
+      logger: this.#log.child({ component: 'lessor' })
+    })
+    this.lessor.recover(b.backend.readTx())
     this.#kv = new KVStore(b.backend, {
+      lessor: this.lessor,
       compactionBatchLimit: cfg.compactionBatchLimit,
       compactionSleepInterval: cfg.compactionSleepIntervalMs
     })
@@ -104,13 +119,16 @@ export class EtcdServer implements KVServer, ServerHealth {
       rn: b.rn,
       cluster: b.cluster,
       wait: this.#proposer.wait,
-      txnOptions: {},
+      txnOptions: { leaseExists: (id) => this.lessor.has(id) },
+      extraOps: leaseApplyOps(this.lessor),
       logger: this.#log,
       onApplied: (index) => {
         this.#appliedWait.trigger(index)
         if (this.#leader === 0n) setImmediate(() => this.#maybeCampaignAlone())
         metrics.proposalsApplied.set(index)
         metrics.currentRevision.set(Number(this.#kv.currentRev))
+        // The leader's lessor starts expiring once the entries of earlier terms are applied.
+        if (!this.lessor.isPrimary && this.isLeader() && this.#applier.appliedTerm === this.term()) this.lessor.promote(electionTimeoutMs(cfg))
         if (this.#peersDirty) {
           this.#peersDirty = false
           syncPeers(this.transport, this.cluster)
@@ -143,6 +161,19 @@ export class EtcdServer implements KVServer, ServerHealth {
       backend: () => b.backend,
       snapshotter: b.snapshotter,
       logger: cfg.logger,
+      metrics: cfg.metrics
+    })
+    this.lease = new V3Lease({
+      lessor: this.lessor,
+      propose: (op, req) => this.#proposer.propose(op, req),
+      header: (rev) => this.header(rev ?? this.#kv.currentRev),
+      isLeader: () => this.isLeader(),
+      leader: () => this.#leader,
+      term: () => this.term(),
+      linearizableReadNotify: () => this.#readLoop.linearizableReadNotify(),
+      waitAppliedCommitted: () => this.#appliedWait.wait(this.committedIndex()),
+      ids: new IDGenerator(this.memberId, Date.now() + 1),
+      logger: this.#log.child({ component: 'lease' }),
       metrics: cfg.metrics
     })
     this.#node = new RaftNode({
@@ -187,6 +218,7 @@ export class EtcdServer implements KVServer, ServerHealth {
   #start (): void {
     syncPeers(this.transport, this.cluster, this.#b.isNew ? initialMembers(this.cfg) : [])
     this.#maybeCampaignAlone()
+    this.lessor.start()
     this.#node.start()
   }
 
@@ -222,12 +254,15 @@ export class EtcdServer implements KVServer, ServerHealth {
     }
     m.hasLeader.set(lead !== 0n ? 1 : 0)
     m.isLeader.set(isLeader ? 1 : 0)
+    if (!isLeader) this.lessor.demote()
   }
 
   /** Stops raft, fails waiting requests, flushes and closes storage. */
   async stop (): Promise<void> {
     if (this.#stopped) return
     this.#stopped = true
+    this.lessor.stop()
+    this.lease.stop()
     this.#readLoop.stop()
     await this.#node.stop()
     await this.transport.stop()

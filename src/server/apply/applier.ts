@@ -34,6 +34,8 @@ export interface ApplierOptions {
   /** The configuration changed (conf change applied). */
   onConfState (cs: ConfState): void
   onRequestApplied? (op: InternalRaftRequest['op'], ok: boolean): void
+  /** Apply functions of the ops other services add (lease, …), keyed by op. */
+  extraOps?: Partial<Record<InternalRaftRequest['op'], (batch: ApplyBatch, req: never) => unknown>>
 }
 
 export class Applier {
@@ -111,7 +113,11 @@ export class Applier {
           value = { header: revHeader(batch.read().rev()), physical } satisfies CompactionResult
           break
         }
-        default: throw new Error(`unknown internal raft request op ${(r as { op: string }).op}`)
+        default: {
+          const f = o.extraOps?.[r.op]
+          if (f === undefined) throw new Error(`unknown internal raft request op ${(r as { op: string }).op}`)
+          value = f(batch, r.req as never)
+        }
       }
       o.onRequestApplied?.(r.op, true)
       return { ok: true, value }
