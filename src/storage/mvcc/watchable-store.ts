@@ -141,8 +141,8 @@ export class WatchableStore extends KVStore implements WatchHost {
       const progressed = this.#syncWatchers()
       if (this.#unsynced.size > 0) this.#scheduleSync(progressed || this.#unsynced.size < before ? 0 : this.#syncInterval)
     }
-    this.#syncTimer = delay === 0 ? setImmediate(run) : setTimeout(run, delay)
-    this.#syncTimer.unref()
+    // An unref'd immediate does not stop the loop from blocking in poll, so only timeouts are unref'd.
+    this.#syncTimer = delay === 0 ? setImmediate(run) : setTimeout(run, delay).unref()
   }
 
   #scheduleVictims (delay: number): void {
@@ -153,8 +153,7 @@ export class WatchableStore extends KVStore implements WatchHost {
       this.#moveVictims()
       if (this.#victims.length > 0) this.#scheduleVictims(this.#victimInterval)
     }
-    this.#victimTimer = delay === 0 ? setImmediate(run) : setTimeout(run, delay)
-    this.#victimTimer.unref()
+    this.#victimTimer = delay === 0 ? setImmediate(run) : setTimeout(run, delay).unref()
   }
 
   /** etcd's chooseAll: the watchers of this round, dropping (and telling) compacted ones. */
