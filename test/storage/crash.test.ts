@@ -1,14 +1,20 @@
 // Crash tests with real processes: a child appends to the WAL under load (several concurrent
 // writers, group commit, small segments so cuts happen, periodic snapshots with release and
-// purge) and reports each acknowledged index; it is SIGKILLed at a seeded random moment (some
-// runs during its start-up, i.e. while it opens and repairs the store). After every kill the
-// store is reopened the way a restarting member does it and checked: every acknowledged entry
-// is there with its exact bytes and term, indexes are contiguous, the tail was repaired
-// (appending again works: the next child does it).
+// purge), reports each acknowledged index, and applies acknowledged entries to the LMDB backend
+// (one transaction per batch, consistent index in the same transaction); at start it replays the
+// WAL into the backend, skipping entries at or below the stored consistent index. It is
+// SIGKILLed at a seeded random moment (some runs during its start-up, i.e. while it opens,
+// repairs and replays). After every kill the store is reopened the way a restarting member does
+// it and checked: every acknowledged entry is there with its exact bytes and term, indexes are
+// contiguous, the tail was repaired (appending again works: the next child does it); the backend
+// applied every entry up to its consistent index exactly once (count and index sum), is never
+// ahead of the WAL nor behind the snapshot, and (in half the runs, by the parent itself)
+// replaying the WAL above the consistent index brings it to the log end without a double apply.
 // SIGKILL alone never tears a write (the page cache keeps every completed write), so in about half
 // of the runs the parent also simulates a power cut before reopening: it zeroes a random suffix of
 // what was written after the last durable point it knows of (the record after the last
-// acknowledged entry, the last snapshot marker, the segment header): either a prefix of those
+// acknowledged entry or the last entry its own previous reopen saw, the last snapshot marker, the
+// segment header): either a prefix of those
 // bytes reached the disk, or a random subset of their 512-byte sectors did (a disk reordering
 // sector writes). That is the damage an un-fsynced tail may suffer, and the reopen must repair
 // it without losing an acknowledged entry.
@@ -23,7 +29,7 @@ import { decodeEntry } from '../../src/raft/index.js'
 import { walDir } from '../../src/storage/datadir.js'
 import { decodeSegment } from '../../src/storage/wal/decoder.js'
 import { RecordType } from '../../src/storage/wal/record.js'
-import { openStore, payload } from './fixtures/crash-lib.js'
+import { applyEntries, backendState, openCrashBackend, openStore, payload } from './fixtures/crash-lib.js'
 import { tempDir } from './wal-helpers.js'
 
 const runs = Number(process.env.CRASH_RUNS ?? 50)
@@ -124,7 +130,7 @@ function powerCut (dataDir: string, maxAcked: number, rand: () => number): numbe
   return dropped
 }
 
-describe('WAL crash test (kill -9)', () => {
+describe('WAL + backend crash test (kill -9)', () => {
   it(`loses no acknowledged entry over ${runs} kills (seed ${seed})`, async (t) => {
     const dataDir = tempDir(t, 'wal-crash-')
     const rand = rng(seed)
@@ -134,6 +140,10 @@ describe('WAL crash test (kill -9)', () => {
     let repairs = 0
     let earlyKills = 0
     let powerCuts = 0
+    let parentReplays = 0
+    // Everything up to here is known to be on disk: acknowledged, or synced by an open (WAL.open
+    // syncs the tail, so what the parent's reopen saw survives any later power cut).
+    let durableIndex = 0
     let startTerm = 0
     for (let run = 0; run < runs; run++) {
       const early = run > 0 && rand() < 0.15
@@ -149,7 +159,7 @@ describe('WAL crash test (kill -9)', () => {
         ackedTerm.set(a, startTerm)
       }
       totalAcks += r.acks.length
-      const cutBytes = rand() < 0.5 ? powerCut(dataDir, maxAcked, rand) : 0
+      const cutBytes = rand() < 0.5 ? powerCut(dataDir, Math.max(maxAcked, durableIndex), rand) : 0
       if (cutBytes > 0) powerCuts++
 
       const warn = (): void => { repairs++ }
@@ -159,6 +169,7 @@ describe('WAL crash test (kill -9)', () => {
         throw new Error(`${ctx}: reopen failed in ${e.file ?? '?'} at ${e.offset ?? '?'} (${e.reason ?? ''})`, { cause: err })
       })
       const { wal, snap, entries, state } = opened
+      const be = await openCrashBackend(dataDir)
       try {
         const last = entries.length > 0 ? entries[entries.length - 1].index : snap.index
         assert.ok(last >= maxAcked, `${ctx}: last index ${last} < acknowledged ${maxAcked}`)
@@ -172,11 +183,31 @@ describe('WAL crash test (kill -9)', () => {
         assert.ok(state.commit <= last, `${ctx}: commit ${state.commit} beyond the log end ${last}`)
         // the term the next child will use must match our bookkeeping
         startTerm = state.term
+        durableIndex = last
+
+        const b = backendState(be)
+        const exactlyOnce = (n: number): void => {
+          const s = backendState(be)
+          assert.equal(s.index, n, `${ctx}: consistent index`)
+          assert.equal(s.count, BigInt(n), `${ctx}: entries applied (count) vs consistent index ${n}`)
+          assert.equal(s.sum, BigInt(n) * BigInt(n + 1) / 2n, `${ctx}: sum of applied indexes vs consistent index ${n}`)
+        }
+        exactlyOnce(b.index)
+        assert.ok(b.index <= last, `${ctx}: backend at ${b.index} is ahead of the WAL end ${last}`)
+        assert.ok(b.index >= snap.index, `${ctx}: backend at ${b.index} is behind the snapshot ${snap.index}`)
+        if (rand() < 0.5) {
+          parentReplays++
+          applyEntries(be, entries)
+          exactlyOnce(last)
+          applyEntries(be, entries)
+          exactlyOnce(last)
+        }
       } finally {
+        await be.close()
         await wal.close()
       }
     }
-    t.diagnostic(`runs ${runs}, early kills ${earlyKills}, power cuts ${powerCuts}, acknowledged ${totalAcks}, last acknowledged index ${maxAcked}, tail repairs ${repairs}`)
+    t.diagnostic(`runs ${runs}, early kills ${earlyKills}, power cuts ${powerCuts}, parent replays ${parentReplays}, acknowledged ${totalAcks}, last acknowledged index ${maxAcked}, tail repairs ${repairs}`)
     assert.ok(totalAcks > runs, 'the children made progress')
     assert.ok(repairs > 0, 'some reopen had a torn tail to repair')
   })

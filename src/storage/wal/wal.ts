@@ -178,7 +178,8 @@ export class WAL {
    * Opens the WAL in `dir` for appending, reading it from the segment holding snapshot `snap`
    * to the end: every CRC is verified, a torn tail of the last segment is truncated (and the rest
    * of the segment zeroed), corruption anywhere else throws (ErrCRCMismatch, ErrUnexpectedEOF, …).
-   * The records read are returned by readAll(). Throws ErrSnapshotNotFound when the marker for
+   * The tail segment is then synced, so everything readAll() returns is durable even if the
+   * previous process died before its last fdatasync. Throws ErrSnapshotNotFound when the marker for
    * `snap` is not in the WAL, ErrFileNotFound when no segment covers it, ErrLocked when another
    * process has the WAL open.
    */
@@ -198,11 +199,13 @@ export class WAL {
           'wal: repairing the tail of the last segment')
         await fh.truncate(r.tail.end)
         await fh.truncate(Math.max(o.segmentSizeBytes, r.tail.end))
-        await fh.sync()
       } else if (size < o.segmentSizeBytes) {
         await fh.truncate(o.segmentSizeBytes)
-        await fh.sync()
       }
+      // The previous process may have been killed after writing records but before syncing
+      // them: they are in the page cache, readAll returns them, and the caller may apply them.
+      // Make them durable first (closed segments were synced when they were cut).
+      await fh.sync()
       const all = readWALNames(dir)
       const w = new WAL(dir, o, {
         metadata: r.metadata,
