@@ -67,12 +67,12 @@ export function watchResponseSize (r: WatchResponseShape): number {
  * parts below `maxBytes` (each holding at least one event); every part but the last carries
  * `fragment: true`. Otherwise the response is returned as the only part.
  */
-export function fragmentWatchResponse<T extends WatchResponseShape> (r: T, maxBytes: number): T[] {
+export function fragmentWatchResponse<T extends WatchResponseShape> (r: T, maxBytes: number): Array<T & { fragment?: boolean }> {
   if (watchResponseSize(r) < maxBytes || r.events.length < 2) return [r]
-  const parts: T[] = []
+  const parts: Array<T & { fragment?: boolean }> = []
   let idx = 0
   for (;;) {
-    const cur: T = { ...r, events: [], fragment: true }
+    const cur: T & { fragment?: boolean } = { ...r, events: [], fragment: true }
     let size = watchResponseSize(cur)
     while (idx < r.events.length) {
       const evSize = msgField(eventSize(r.events[idx]))

@@ -45,7 +45,7 @@ export class WatchStream implements WatcherSink, AsyncIterable<WatchResponse> {
    * `id` 0 = assign the next free ID (from 0 up). Throws ErrEmptyWatcherRange (end <= key),
    * ErrWatcherDuplicateID, or ErrCompacted for a negative `startRev` (etcd 3.5.33's answer).
    */
-  watch (key: Uint8Array | undefined, end: Uint8Array | undefined, startRev = 0n, filters: readonly WatchFilter[] = [],
+  watch (key: Uint8Array | undefined, end?: Uint8Array, startRev = 0n, filters: readonly WatchFilter[] = [],
     prevKv = false, id = 0n): bigint {
     const k = key === undefined || key.length === 0 ? '\x00' : keyToString(key)
     let e: string | undefined
