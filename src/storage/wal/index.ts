@@ -1,5 +1,6 @@
 // The WAL package's public surface (architecture decision b).
-export { WAL, SegmentSizeBytes, DefaultMaxRecordBytes, type WalOptions, type WalLogger } from './wal.js'
+export { WAL } from './wal.js'
+export { SegmentSizeBytes, DefaultMaxRecordBytes, type WalOptions, type WalLogger } from './options.js'
 export { validSnapshotEntries } from './valid-snapshots.js'
 export type { WalSnapshot } from './payload.js'
 export type { ReadAllResult } from './read.js'

@@ -3,7 +3,7 @@ import { readWALNames } from './file-name.js'
 import { ErrFileNotFound } from './errors.js'
 import type { WalSnapshot } from './payload.js'
 import { readSegments } from './read.js'
-import { DefaultMaxRecordBytes } from './wal.js'
+import { DefaultMaxRecordBytes } from './options.js'
 
 /**
  * The snapshot markers in the WAL at `dir` whose index is covered by the last HardState's commit

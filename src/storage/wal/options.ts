@@ -1,0 +1,42 @@
+// The WAL's options and their defaults.
+
+/** etcd's SegmentSizeBytes: 64 MiB. */
+export const SegmentSizeBytes = 64 * 1024 * 1024
+
+/** The largest record the WAL writes or accepts when reading. */
+export const DefaultMaxRecordBytes = 64 * 1024 * 1024
+
+/** Logs slower fdatasyncs (pino-compatible). */
+export interface WalLogger {
+  warn (obj: object, msg: string): void
+}
+
+export interface WalOptions {
+  /** Segment size; a cut happens once the tail reaches it. Default 64 MiB. */
+  segmentSizeBytes?: number
+  /** Largest record (8 + payload bytes), below 4 GiB. Default 64 MiB. */
+  maxRecordBytes?: number
+  /** Called after every fdatasync with its duration and how many saves it made durable. */
+  onFsync?: (durationSeconds: number, coveredSaves: number) => void
+  logger?: WalLogger
+}
+
+/** Options with defaults applied. */
+export interface Resolved {
+  segmentSizeBytes: number
+  maxRecordBytes: number
+  onFsync?: (durationSeconds: number, coveredSaves: number) => void
+  logger?: WalLogger
+}
+
+/** Above this an fdatasync is logged as slow (etcd's warnSyncDuration). */
+export const warnSyncSeconds = 1
+
+export function resolveOptions (o: WalOptions = {}): Resolved {
+  return {
+    segmentSizeBytes: o.segmentSizeBytes ?? SegmentSizeBytes,
+    maxRecordBytes: Math.min(o.maxRecordBytes ?? DefaultMaxRecordBytes, 0xffff_ffff),
+    onFsync: o.onFsync,
+    logger: o.logger
+  }
+}
