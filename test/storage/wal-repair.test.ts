@@ -1,10 +1,13 @@
 // Opening a damaged WAL: a torn tail is repaired (and its stale bytes erased so later appends
 // read back cleanly); corruption before the tail or in a closed segment is refused.
 import assert from 'node:assert/strict'
-import { readFileSync, readdirSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { encodeEntry } from '../../src/raft/index.js'
 import { decodeSegment } from '../../src/storage/wal/decoder.js'
+import { encodeWalSnapshot } from '../../src/storage/wal/payload.js'
+import { RecordType, frameRecords } from '../../src/storage/wal/record.js'
 import { WAL } from '../../src/storage/wal/index.js'
 import { codeOf, ent, ents, hs, ids, tempDir } from './wal-helpers.js'
 
@@ -130,5 +133,24 @@ describe('WAL corruption refused at open', () => {
     await build(dir, 60)
     unlinkSync(join(dir, walFiles(dir)[1]))
     assert.equal(await codeOf(WAL.open(dir, { index: 0, term: 0 })), 'ErrFileNotFound')
+  })
+
+  it('refuses segments whose metadata records differ (ErrMetadataConflict)', async (t) => {
+    const dir = join(tempDir(t), 'wal')
+    mkdirSync(dir)
+    const first = frameRecords([
+      { type: RecordType.CrcType, data: new Uint8Array(0) },
+      { type: RecordType.MetadataType, data: Buffer.from('member a') },
+      { type: RecordType.SnapshotType, data: encodeWalSnapshot({ index: 0, term: 0 }) },
+      { type: RecordType.EntryType, data: encodeEntry(ent(1)) }
+    ], 0)
+    const second = frameRecords([
+      { type: RecordType.CrcType, data: new Uint8Array(0) },
+      { type: RecordType.MetadataType, data: Buffer.from('member b') },
+      { type: RecordType.EntryType, data: encodeEntry(ent(2)) }
+    ], first.crc)
+    writeFileSync(join(dir, '0000000000000000-0000000000000000.wal'), first.buf)
+    writeFileSync(join(dir, '0000000000000001-0000000000000002.wal'), Buffer.concat([second.buf, Buffer.alloc(256)]))
+    assert.equal(await codeOf(WAL.open(dir, { index: 0, term: 0 })), 'ErrMetadataConflict')
   })
 })
