@@ -12,6 +12,11 @@ import { grpcOverheadBytes } from '../src/api/codec.js'
 import { kvSchemas } from '../src/api/etcdserverpb/kv-json.js'
 import { JSONDecodeError, MessageTooLargeError, toGatewayError } from '../src/api/rpctypes/errors.js'
 import kvRoutes, { type GatewayRouteOptions } from '../routes/v3/kv.js'
+import websocket from '@fastify/websocket'
+import watchRoutes from '../routes/v3/watch.js'
+import leaseRoutes from '../routes/v3/lease.js'
+import { watchSchemas } from '../src/api/etcdserverpb/watch.js'
+import { leaseSchemas } from '../src/api/etcdserverpb/lease.js'
 
 export interface ClientAPIOptions {
   /** `--max-request-bytes` (default 1.5 MiB); the gRPC receive limit adds 512 KiB to it. */
@@ -22,7 +27,7 @@ export interface ClientAPIOptions {
 export const defaultMaxRequestBytes = 1.5 * 1024 * 1024
 
 /** The route plugins served under /v3 (and /v3beta). Later services add theirs here. */
-export const gatewayRoutes: ReadonlyArray<(app: FastifyInstance, opts: GatewayRouteOptions) => Promise<void>> = [kvRoutes]
+export const gatewayRoutes: ReadonlyArray<(app: FastifyInstance, opts: GatewayRouteOptions) => Promise<void>> = [kvRoutes, watchRoutes, leaseRoutes]
 
 function sendText (reply: FastifyReply, status: number, text: string): FastifyReply {
   return reply.code(status)
@@ -44,7 +49,7 @@ function errorHandler (maxRecvBytes: number) {
     }
     const { status, body } = toGatewayError(e)
     if (status >= 500) this.log.warn({ err, url: req.url }, 'request failed')
-    return reply.code(status).header('content-type', 'application/json').send(JSON.stringify(body))
+    return reply.code(status).header('content-type', 'application/json').send(Buffer.from(JSON.stringify(body)))
   }
 }
 
@@ -77,6 +82,9 @@ export default async function clientAPI (app: FastifyInstance, opts: ClientAPIOp
   app.setSerializerCompiler(() => (data) => JSON.stringify(data))
   app.setErrorHandler(errorHandler(maxRecvBytes))
   for (const s of kvSchemas) app.addSchema(s)
+  for (const s of [...watchSchemas, ...leaseSchemas]) app.addSchema(s)
+  // WebSocket form of the streamed /v3 calls (tmc/grpc-websocket-proxy in etcd); streams end on close.
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 * 1024 } })
 
   await app.register(gatewayScope, { prefix: '/v3', maxRecvBytes, hidden: false })
   await app.register(gatewayScope, { prefix: '/v3beta', maxRecvBytes, hidden: true })

@@ -23,7 +23,7 @@ export function sendJSON (reply: FastifyReply, body: JSONObject): FastifyReply {
   return reply
     .header('content-type', 'application/json')
     .header('grpc-metadata-content-type', 'application/grpc')
-    .send(JSON.stringify(body))
+    .send(Buffer.from(JSON.stringify(body)))
 }
 
 const security = [{ Authorization: [] }]

@@ -1,0 +1,83 @@
+// Runs conformance cases against every selected target and compares: each step goes to every
+// target in turn, answers are normalized (normalize.ts), targets must agree with the reference
+// (the first target), and every target must meet the step's expectation.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { GatewayClient } from '../framework/client.js'
+import type { MemberProcess } from '../framework/process.js'
+import { selectedTargets, type Target } from '../framework/targets.js'
+import type { Case, Expect, Step } from './cases.js'
+import { normalize, type Normalized } from './normalize.js'
+
+interface Running {
+  target: Target
+  member: MemberProcess
+  client: GatewayClient
+}
+
+function checkExpect (where: string, n: Normalized, e: Expect): void {
+  if (e.status !== undefined) assert.equal(n.status, e.status, `${where}: status (body ${n.body.slice(0, 300)})`)
+  if (e.json !== undefined) assert.deepEqual(n.json, e.json, `${where}: body`)
+  if (e.text !== undefined) assert.equal(n.body, e.text, `${where}: text`)
+  if (e.contentType !== undefined) assert.equal(n.contentType, e.contentType, `${where}: content-type`)
+  for (const s of e.contains ?? []) assert.ok(n.body.includes(s), `${where}: body ${n.body.slice(0, 400)} lacks ${s}`)
+}
+
+function describeStep (s: Step): string {
+  const body = s.body === undefined ? '' : typeof s.body === 'string' ? s.body : JSON.stringify(s.body)
+  return `${s.method ?? 'POST'} ${s.path} ${body.length > 120 ? body.slice(0, 120) + '…' : body}`
+}
+
+/** Registers one describe() per suite: starts the targets once, one it() per case. */
+export function runCases (suite: string, cases: readonly Case[], extraFlags: readonly string[] = []): void {
+  const targets = selectedTargets()
+  describe(`conformance ${suite} [${targets.map((t) => t.name).join(' vs ')}]`, () => {
+    const running: Running[] = []
+    before(async () => {
+      assert.ok(targets.length > 0, 'no conformance target available')
+      const members = await Promise.all(targets.map(async (t) => await t.start(extraFlags)))
+      for (const [i, member] of members.entries()) {
+        running.push({ target: targets[i] as Target, member, client: new GatewayClient(member.clientURL) })
+      }
+    }, { timeout: 120_000 })
+    after(async () => {
+      for (const r of running) {
+        await r.client.close()
+        await r.member.stop()
+      }
+    })
+
+    for (const c of cases) {
+      it(`${c.id}: ${c.title}`, { timeout: 120_000 }, async () => {
+        const connectionDrop = c.differences?.includes('N1') ?? false
+        for (const [i, step] of c.steps.entries()) {
+          const where = `case ${c.id} step ${i + 1} (${describeStep(step)})`
+          const answers: Normalized[] = []
+          for (const r of running) {
+            const raw = await r.client.request(step.path, { method: step.method, body: step.body, headers: step.headers })
+            answers.push(normalize(raw, r.target.reference))
+          }
+          for (const [k, n] of answers.entries()) {
+            const r = running[k] as Running
+            if (connectionDrop && r.target.reference) {
+              // Difference N1: the reference drops the connection where we answer.
+              assert.equal(n.status, 0, `${where} [${r.target.name}]: expected the connection to be dropped`)
+              continue
+            }
+            if (step.expect !== undefined) checkExpect(`${where} [${r.target.name}]`, n, step.expect)
+          }
+          const ref = answers[0] as Normalized
+          for (let k = 1; k < answers.length; k++) {
+            if (connectionDrop) continue
+            const n = answers[k] as Normalized
+            const name = (running[k] as Running).target.name
+            assert.deepEqual(
+              { status: n.status, contentType: n.contentType, grpcContentType: n.grpcContentType, body: n.body },
+              { status: ref.status, contentType: ref.contentType, grpcContentType: ref.grpcContentType, body: ref.body },
+              `${where}: ${name} differs from ${(running[0] as Running).target.name}`)
+          }
+        }
+      })
+    }
+  })
+}
