@@ -5,16 +5,19 @@
 // decision i). This is the only file of src/ that knows about Fastify.
 import { readFileSync } from 'node:fs'
 import type { Socket } from 'node:net'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import { EtcdServer, type ServerConfig } from '../server/index.js'
 import {
-  backendQuotaBytes, electionTicks, initialPeerURLsMap, validate, walDir, type Config, type TransportSecurity
+  backendQuotaBytes, electionTicks, initialPeerURLsMap, validate, verifyBootstrap, verifyJoinExisting, walDir, type Config,
+  type TransportSecurity
 } from './config.js'
 import { listenAddress } from './config-values.js'
 import { componentLogger, newLogger } from './logger.js'
 import { defaultUserHandlers, newMetricsRegistry } from './user-handlers.js'
+import { EventBuffer, TraceBuffer } from '../pkg/trace.js'
+import { WAL } from '../storage/wal/index.js'
 import corePlugin from '../../plugins/core.js'
 import healthPlugin from '../../plugins/health.js'
 import accessPlugin from '../../plugins/access.js'
@@ -43,7 +46,7 @@ export interface Etcd {
 const keepAlivePeriodMs = 30_000
 
 /** The ServerConfig EtcdServer takes, from the flag-shaped Config. */
-export function serverConfig (cfg: Config, logger: Logger, metrics: Registry): ServerConfig {
+export function serverConfig (cfg: Config, logger: Logger, metrics: Registry, traces?: TraceBuffer): ServerConfig {
   return {
     name: cfg.name,
     dataDir: cfg['data-dir'],
@@ -70,7 +73,8 @@ export function serverConfig (cfg: Config, logger: Logger, metrics: Registry): S
     leaseCheckpointPersist: cfg['experimental-enable-lease-checkpoint-persist'],
     progressNotifyIntervalMs: cfg['progress-notify-interval'],
     logger,
-    metrics
+    metrics,
+    traces
   }
 }
 
@@ -90,7 +94,7 @@ function newRoot (lg: Logger, secure: boolean, sec: TransportSecurity, bodyLimit
   if (secure && https === undefined) throw new Error('TLS listener requires cert-file and key-file')
   const opts = {
     loggerInstance: lg,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
     // Streams (watch, keepalive) stay open for long; an idle keep-alive socket is closed on shutdown.
     forceCloseConnections: 'idle',
@@ -120,8 +124,16 @@ async function listen (app: FastifyInstance, url: string): Promise<string> {
 
 export async function startEtcd (cfg: Config): Promise<Etcd> {
   validate(cfg)
+  // etcd checks the bootstrap flags only when there is no WAL yet (a restart ignores them).
+  if (!WAL.exist(walDir(cfg))) {
+    if (cfg['initial-cluster-state'] === 'new') verifyBootstrap(cfg)
+    else verifyJoinExisting(cfg)
+  }
   const lg = newLogger(cfg)
   const registry = newMetricsRegistry()
+  const debug = cfg['log-level'] === 'debug'
+  const traces = debug ? new TraceBuffer(256, cfg['experimental-warning-apply-duration']) : undefined
+  const events = debug ? new EventBuffer() : undefined
   const peers: FastifyInstance[] = []
   const clients: FastifyInstance[] = []
   const metricsListeners: FastifyInstance[] = []
@@ -145,10 +157,10 @@ export async function startEtcd (cfg: Config): Promise<Etcd> {
     }
 
     // 2. the server: bootstrap or restart, then the raft loop
-    server = await EtcdServer.start(serverConfig(cfg, lg, registry))
+    server = await EtcdServer.start(serverConfig(cfg, lg, registry, traces))
 
     // 3. client listeners, one Fastify root each
-    const handlers = defaultUserHandlers(cfg, { registry, logger: componentLogger(lg, 'user-handlers') })
+    const handlers = defaultUserHandlers(cfg, { registry, traces, events, logger: componentLogger(lg, 'user-handlers') })
     const clientLg = componentLogger(lg, 'client-listener')
     const clientURLs: string[] = []
     const clientListen = [...cfg['listen-client-urls'], ...cfg['listen-client-http-urls']]
@@ -178,8 +190,10 @@ export async function startEtcd (cfg: Config): Promise<Etcd> {
       metricsListeners.push(app)
     }
 
-    lg.info({ clientURLs, peerURLs, memberId: server.memberId.toString(16), clusterId: server.clusterId.toString(16) }, 'ready to serve client requests')
     const s = server
+    s.readyNotify().then(() => {
+      lg.info({ clientURLs, peerURLs, memberId: s.memberId.toString(16), clusterId: s.clusterId.toString(16) }, 'ready to serve client requests')
+    }, () => {})
     let closing: Promise<void> | undefined
     return {
       server: s,

@@ -2,6 +2,7 @@
 // by src/embed from the flag-shaped embed Config.
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
+import type { Trace } from '../pkg/trace.js'
 
 export interface ServerConfig {
   name: string
@@ -43,6 +44,8 @@ export interface ServerConfig {
   progressNotifyIntervalMs?: number
   logger: Logger
   metrics: Registry
+  /** Where slow requests are recorded for /debug/requests (set at log level debug). */
+  traces?: { record (t: Trace, err?: unknown): boolean }
 }
 
 /** etcd's ReqTimeout: 5 s plus twice the election timeout. */

@@ -1,6 +1,5 @@
 // Health checks behind /health, /livez and /readyz (etcd's etcdhttp health handlers), framework-
 // free: each check returns a plain answer that plugins/health.ts writes to the wire.
-import type { RangeRequest, RangeResponse } from '../api/etcdserverpb/kv.js'
 
 /** What the health checks need from the server. */
 export interface ServerHealth {
@@ -9,12 +8,11 @@ export interface ServerHealth {
   /** The known leader, 0n for none. */
   leader (): bigint
   isLearner (): boolean
-  range (r: RangeRequest): Promise<RangeResponse>
+  /** A one-key range below the API's request checks (etcd's health probe sends no key). */
+  healthRange (serializable: boolean): Promise<void>
 }
 
 export interface Health { health: 'true' | 'false', reason: string }
-
-const apiCheckRequest = (serializable: boolean): RangeRequest => ({ keysOnly: true, limit: 1n, serializable })
 
 function alarmReason (name: string): string {
   return name === 'NOSPACE' || name === 'CORRUPT' ? `ALARM ${name}` : 'ALARM UNKNOWN'
@@ -27,7 +25,7 @@ export async function checkHealth (srv: ServerHealth, excluded: ReadonlySet<stri
   }
   if (!serializable && srv.leader() === 0n) return { health: 'false', reason: 'RAFT NO LEADER' }
   try {
-    await srv.range(apiCheckRequest(serializable))
+    await srv.healthRange(serializable)
   } catch (err) {
     const code = (err as { code?: unknown }).code
     if (code !== 'ErrUserEmpty' && code !== 'ErrPermissionDenied') {
@@ -60,7 +58,7 @@ export function readyzChecks (srv: ServerHealth): HealthCheck[] {
 
 async function rangeCheck (srv: ServerHealth, serializable: boolean): Promise<string | null> {
   try {
-    await srv.range(apiCheckRequest(serializable))
+    await srv.healthRange(serializable)
     return null
   } catch (err) {
     return (err as Error).message

@@ -5,7 +5,15 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
 // etcd's disk histograms: exponential buckets from 1 ms, factor 2, 14 buckets.
 const diskBuckets = Array.from({ length: 14 }, (_, i) => 0.001 * 2 ** i)
 
+/** Values read at scrape time, bound once the server has opened its storage. */
+export interface GaugeSources {
+  keys?: () => number
+  dbSize?: () => number
+  dbSizeInUse?: () => number
+}
+
 export interface ServerMetrics {
+  sources: GaugeSources
   hasLeader: Gauge
   isLeader: Gauge
   leaderChanges: Counter
@@ -36,7 +44,13 @@ export interface ServerMetrics {
 
 export function newServerMetrics (registry: Registry): ServerMetrics {
   const registers = [registry]
+  const sources: GaugeSources = {}
+  const fromSource = (f: keyof GaugeSources) => function (this: Gauge): void {
+    const get = sources[f]
+    if (get !== undefined) this.set(get())
+  }
   return {
+    sources,
     hasLeader: new Gauge({ name: 'etcd_server_has_leader', help: 'Whether or not a leader exists. 1 is existence, 0 is not.', registers }),
     isLeader: new Gauge({ name: 'etcd_server_is_leader', help: 'Whether or not this member is a leader. 1 if is, 0 otherwise.', registers }),
     leaderChanges: new Counter({ name: 'etcd_server_leader_changes_seen_total', help: 'The number of leader changes seen.', registers }),
@@ -51,9 +65,9 @@ export function newServerMetrics (registry: Registry): ServerMetrics {
     walFsyncDuration: new Histogram({ name: 'etcd_disk_wal_fsync_duration_seconds', help: 'The latency distributions of fsync called by WAL.', buckets: diskBuckets, registers }),
     backendCommitDuration: new Histogram({ name: 'etcd_disk_backend_commit_duration_seconds', help: 'The latency distributions of commit called by backend.', buckets: diskBuckets, registers }),
     applyDuration: new Histogram({ name: 'etcd_server_apply_duration_seconds', help: 'The latency distributions of v2 apply called by backend.', buckets: [0.0001, 0.0002, 0.0004, 0.0008, 0.0016, 0.0032, 0.0064, 0.0128, 0.0256, 0.0512, 0.1024, 0.2048, 0.4096, 0.8192, 1.6384, 3.2768, 6.5536, 13.1072, 26.2144, 52.4288], labelNames: ['version', 'op', 'success'], registers }),
-    dbTotalSize: new Gauge({ name: 'etcd_mvcc_db_total_size_in_bytes', help: 'Total size of the underlying database physically allocated in bytes.', registers }),
-    dbTotalSizeInUse: new Gauge({ name: 'etcd_mvcc_db_total_size_in_use_in_bytes', help: 'Total size of the underlying database logically in use in bytes.', registers }),
-    keysTotal: new Gauge({ name: 'etcd_debugging_mvcc_keys_total', help: 'Total number of keys.', registers }),
+    dbTotalSize: new Gauge({ name: 'etcd_mvcc_db_total_size_in_bytes', help: 'Total size of the underlying database physically allocated in bytes.', registers, collect: fromSource('dbSize') }),
+    dbTotalSizeInUse: new Gauge({ name: 'etcd_mvcc_db_total_size_in_use_in_bytes', help: 'Total size of the underlying database logically in use in bytes.', registers, collect: fromSource('dbSizeInUse') }),
+    keysTotal: new Gauge({ name: 'etcd_debugging_mvcc_keys_total', help: 'Total number of keys.', registers, collect: fromSource('keys') }),
     putTotal: new Counter({ name: 'etcd_mvcc_put_total', help: 'Total number of puts seen by this member.', registers }),
     deleteTotal: new Counter({ name: 'etcd_mvcc_delete_total', help: 'Total number of deletes seen by this member.', registers }),
     rangeTotal: new Counter({ name: 'etcd_mvcc_range_total', help: 'Total number of ranges seen by this member.', registers }),

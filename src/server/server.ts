@@ -6,7 +6,7 @@ import type { Logger } from 'pino'
 import {
   StateType, type ConfState, type Snapshot
 } from '../raft/index.js'
-import { KVStore } from '../storage/mvcc/index.js'
+import { WatchableStore } from '../storage/mvcc/index.js'
 import type {
   CompactionRequest, CompactionResponse, DeleteRangeRequest, DeleteRangeResponse, KVServer, PutRequest, PutResponse,
   RangeRequest, RangeResponse, ResponseHeader, TxnRequest, TxnResponse
@@ -27,8 +27,10 @@ import type { ServerHealth } from './health.js'
 import type { RaftCluster } from './membership/cluster.js'
 import { ErrStopped } from './errors.js'
 import { SnapshotPolicy } from './snapshot.js'
+import { Trace } from '../pkg/trace.js'
 import { Lessor } from '../lease/index.js'
 import { V3Lease, leaseApplyOps, minLeaseTTL } from './v3-lease.js'
+import { V3Watch } from './v3-watch.js'
 import { newPeerTransport, syncPeers } from './peer-transport.js'
 import type { Transport } from '../rafthttp/index.js'
 
@@ -42,12 +44,14 @@ export class EtcdServer implements KVServer, ServerHealth {
   readonly lessor: Lessor
   /** The Lease service (grant, revoke, keep-alive, time-to-live, leases). */
   readonly lease: V3Lease
+  /** The Watch service (one session per client stream). */
+  readonly watch: V3Watch
   /** The peer transport (rafthttp); the peer routes hand it what arrives. */
   readonly transport: Transport
   #peersDirty = false
   readonly #b: Bootstrapped
   readonly #log: Logger
-  readonly #kv: KVStore
+  readonly #kv: WatchableStore
   readonly #node: RaftNode
   readonly #applier: Applier
   readonly #proposer: Proposer
@@ -57,6 +61,7 @@ export class EtcdServer implements KVServer, ServerHealth {
   #leader = 0n
   #term = 0
   #leaderWaiters: Array<() => void> = []
+  #ready: Promise<void> | undefined
   #confState: ConfState
   #stopped = false
   #fatal: ((err: unknown) => void) | undefined
@@ -75,6 +80,9 @@ export class EtcdServer implements KVServer, ServerHealth {
     this.done = new Promise((_resolve, reject) => { this.#fatal = reject })
     this.done.catch(() => {})
     metrics.serverId.set({ server_id: this.memberId.toString(16) }, 1)
+    metrics.sources.keys = () => this.#stopped ? 0 : this.#kv.index.countRevisions('', '', this.#kv.currentRev)
+    metrics.sources.dbSize = () => this.#stopped ? 0 : b.backend.size()
+    metrics.sources.dbSizeInUse = () => this.#stopped ? 0 : b.backend.sizeInUse()
 
     this.lessor = new Lessor({
       minLeaseTTL: minLeaseTTL(cfg.electionTicks, cfg.tickMs),
@@ -84,7 +92,7 @@ export class EtcdServer implements KVServer, ServerHealth {
       logger: this.#log.child({ component: 'lessor' })
     })
     this.lessor.recover(b.backend.readTx())
-    this.#kv = new KVStore(b.backend, {
+    this.#kv = new WatchableStore(b.backend, {
       lessor: this.lessor,
       compactionBatchLimit: cfg.compactionBatchLimit,
       compactionSleepInterval: cfg.compactionSleepIntervalMs
@@ -176,6 +184,12 @@ export class EtcdServer implements KVServer, ServerHealth {
       logger: this.#log.child({ component: 'lease' }),
       metrics: cfg.metrics
     })
+    this.watch = new V3Watch({
+      store: this.#kv,
+      header: (rev) => this.header(rev),
+      progressNotifyIntervalMs: cfg.progressNotifyIntervalMs ?? 10 * 60_000,
+      maxResponseBytes: cfg.maxRequestBytes + 512 * 1024
+    })
     this.#node = new RaftNode({
       rn: b.rn,
       storage: b.storage,
@@ -263,6 +277,7 @@ export class EtcdServer implements KVServer, ServerHealth {
     this.#stopped = true
     this.lessor.stop()
     this.lease.stop()
+    this.watch.closeAll()
     this.#readLoop.stop()
     await this.#node.stop()
     await this.transport.stop()
@@ -271,6 +286,15 @@ export class EtcdServer implements KVServer, ServerHealth {
     await this.#b.wal.close()
     await this.#b.backend.close()
     this.#log.info({}, 'stopped server')
+  }
+
+  /** Resolves once a leader is known and this member applied what was committed before it (etcd's ReadyNotify). */
+  readyNotify (): Promise<void> {
+    this.#ready ??= (async () => {
+      if (this.#leader === 0n) await new Promise<void>((resolve) => this.#leaderWaiters.push(resolve))
+      await this.#appliedWait.wait(this.committedIndex())
+    })()
+    return this.#ready
   }
 
   // ---- status used by health checks, metrics and the maintenance API
@@ -287,7 +311,7 @@ export class EtcdServer implements KVServer, ServerHealth {
     else this.metrics.healthFailures.inc()
   }
 
-  get kv (): KVStore { return this.#kv }
+  get kv (): WatchableStore { return this.#kv }
 
   header (revision?: bigint): ResponseHeader {
     const h: ResponseHeader = { clusterId: this.clusterId, memberId: this.memberId, raftTerm: BigInt(this.term()) }
@@ -301,9 +325,34 @@ export class EtcdServer implements KVServer, ServerHealth {
 
   // ---- the KV service (etcd's v3_server.go)
 
+  /** Runs `f`, recording it in the slow-request trace buffer when one is configured. */
+  async #traced<T> (op: string, f: () => Promise<T>): Promise<T> {
+    const traces = this.cfg.traces
+    if (traces === undefined) return await f()
+    const t = new Trace(op)
+    try {
+      const v = await f()
+      traces.record(t)
+      return v
+    } catch (err) {
+      traces.record(t, err)
+      throw err
+    }
+  }
+
   async range (r: RangeRequest): Promise<RangeResponse> {
     this.#assertRunning()
     checkRangeRequest(r)
+    return await this.#traced('range', () => this.#range(r))
+  }
+
+  /** The health checks' probe: a one-key range (etcd sends it without a key, below the API checks). */
+  async healthRange (serializable: boolean): Promise<void> {
+    this.#assertRunning()
+    await this.#range({ keysOnly: true, limit: 1n, serializable })
+  }
+
+  async #range (r: RangeRequest): Promise<RangeResponse> {
     if (r.serializable !== true) await this.#readLoop.linearizableReadNotify()
     const view = this.#kv.read()
     try {
@@ -319,7 +368,7 @@ export class EtcdServer implements KVServer, ServerHealth {
   async put (r: PutRequest): Promise<PutResponse> {
     this.#assertRunning()
     checkPutRequest(r)
-    const resp = await this.#proposer.propose('put', r) as PutResponse
+    const resp = await this.#traced('put', () => this.#proposer.propose('put', r)) as PutResponse
     resp.header = this.header(resp.header.revision)
     return resp
   }
@@ -327,7 +376,7 @@ export class EtcdServer implements KVServer, ServerHealth {
   async deleteRange (r: DeleteRangeRequest): Promise<DeleteRangeResponse> {
     this.#assertRunning()
     checkDeleteRangeRequest(r)
-    const resp = await this.#proposer.propose('deleteRange', r) as DeleteRangeResponse
+    const resp = await this.#traced('delete_range', () => this.#proposer.propose('deleteRange', r)) as DeleteRangeResponse
     resp.header = this.header(resp.header.revision)
     return resp
   }
@@ -346,7 +395,7 @@ export class EtcdServer implements KVServer, ServerHealth {
         view.end()
       }
     }
-    const resp = await this.#proposer.propose('txn', r) as TxnResponse
+    const resp = await this.#traced('transaction', () => this.#proposer.propose('txn', r)) as TxnResponse
     resp.header = this.header(resp.header.revision)
     return resp
   }
