@@ -176,7 +176,7 @@ describe('RawNode', () => {
     assert.deepEqual(net.node(3n).confState.voters, [1n, 2n, 3n])
   })
 
-  it('restarts from storage with term, vote, commit and config intact and re-delivers nothing applied', () => {
+  it('restarts from storage with term, vote, commit and config intact; the application sees no entry twice', () => {
     const net = new Network({ ids: [1n, 2n, 3n] })
     net.campaign(1n)
     net.propose(1n, 'a')
@@ -187,7 +187,6 @@ describe('RawNode', () => {
     const r = net.raft(2n)
     assert.deepEqual(r.hardState(), before)
     assert.deepEqual(net.node(2n).rn.status().confState.voters, [1n, 2n, 3n])
-    assert.equal(r.raftLog.applied, net.node(2n).appliedIndex)
     net.propose(1n, 'c')
     assert.deepEqual(appliedData(net.node(2n)), ['a', 'b', 'c'])
   })

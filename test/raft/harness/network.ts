@@ -77,23 +77,35 @@ export class SimNode {
   }
 
   private apply (e: Entry): void {
-    if (e.index <= this.appliedIndex) return // already applied before a restart
-    this.appliedIndex = e.index
     const cc = confChangeFromEntry(e)
     if (cc !== undefined) {
+      // Membership is raft state rebuilt on restart from the snapshot's ConfState plus the
+      // entries after it, so conf changes are always (re)applied, as etcd's apply loop does.
       this.confState = this.rn.applyConfChange(cc)
+      this.appliedIndex = Math.max(this.appliedIndex, e.index)
       return
     }
+    if (e.index <= this.appliedIndex) return // already applied before a restart
+    this.appliedIndex = e.index
     if (e.type === EntryType.EntryNormal && e.data.length > 0) {
       this.applied.push({ index: e.index, term: e.term, data: str(e.data) })
     }
   }
 
-  /** Takes a snapshot at the applied index and compacts the log up to `compactTo` (default: applied). */
-  snapshotAndCompact (compactTo = this.appliedIndex): void {
+  /**
+   * Takes a snapshot at the applied index and compacts the log up to `compactTo` (default: the
+   * applied index). Only possible while raft's applied index and the application's agree (after a
+   * restart the application may be ahead until raft has re-delivered up to it): the snapshot's
+   * data and ConfState must both describe the state at its index. Returns whether it did.
+   */
+  snapshotAndCompact (compactTo = this.appliedIndex): boolean {
+    const at = this.rn.raft.raftLog.applied
+    if (at !== this.appliedIndex || at <= this.storage.snapshot().metadata.index) return false
     const data = bytes(JSON.stringify({ applied: this.applied }))
-    this.storage.createSnapshot(this.appliedIndex, this.confState, data)
-    if (compactTo > this.storage.firstIndex() - 1) this.storage.compact(compactTo)
+    this.storage.createSnapshot(at, this.confState, data)
+    const to = Math.min(compactTo, at)
+    if (to > this.storage.firstIndex() - 1) this.storage.compact(to)
+    return true
   }
 
   /** Loses all volatile state; the storage (and the application's applied state) survive. */
@@ -101,10 +113,15 @@ export class SimNode {
     this.crashed = true
   }
 
-  /** Starts a fresh RawNode from the stable storage. */
+  /**
+   * Starts a fresh RawNode from the stable storage. Raft's applied index restarts at the
+   * snapshot: entries after it are handed out again, so the conf changes among them rebuild the
+   * membership; the application skips normal entries it already applied.
+   */
   restart (): void {
     this.crashed = false
-    this.rn = new RawNode(this.makeConfig(this.appliedIndex))
+    this.confState = this.storage.initialState().confState
+    this.rn = new RawNode(this.makeConfig(this.storage.snapshot().metadata.index))
   }
 }
 
