@@ -3,7 +3,7 @@
 //   node --import tsx bench/wal-bench.ts [--seconds 3] [--dir /tmp] [--size 256] [--out bench/results/wal.md]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { open } from 'node:fs/promises'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { WAL } from '../src/storage/wal/index.js'
@@ -87,13 +87,19 @@ try {
     '',
     `Command: \`node --import tsx bench/wal-bench.ts ${args.join(' ')}\`  `,
     `Date: ${new Date().toISOString()}; Node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? '?'}; directory ${base}  `,
-    `Each run ${seconds} s; each save = one ${size}-byte entry + its HardState; 64 MiB segments preallocated with ftruncate.`,
+    `Each run ${seconds} s; each save = one ${size}-byte entry + its HardState; 64 MiB segments preallocated with ftruncate.  `,
+    `Load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (the machine is shared; figures move with it).`,
     '',
     `Raw fdatasync (512-byte write + fdatasync, one at a time): **${f(raw.perSec)}/s**, p50 ${f(raw.p50, 2)} ms, p99 ${f(raw.p99, 2)} ms`,
     '',
     '| writers | appends/s | fdatasyncs | saves per fdatasync | save p50 (ms) | save p99 (ms) |',
     '|---:|---:|---:|---:|---:|---:|',
     ...runs.map((r) => `| ${r.writers} | ${f(r.perSec)} | ${r.fsyncs} | ${f(r.savesPerFsync, 1)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} |`),
+    '',
+    'Reading: one writer is bound by the fdatasync rate (one sync per save). With 64 writers every save',
+    'issued while a sync runs joins the next batch (one write + one fdatasync), so appends/s is about',
+    'the sync rate times the saves per sync; the WAL writer yields one event-loop turn before cutting a',
+    'batch so that writers whose previous save just resolved join it.',
     ''
   ]
   const text = lines.join('\n')
