@@ -95,6 +95,17 @@ describe('WAL create/open/readAll', () => {
     assert.equal(await codeOf(WAL.open(dir, { index: 0, term: 0 })), 'ErrSliceOutOfRange')
   })
 
+  it('refuses a record larger than maxRecordBytes at save, and the WAL stays usable', async (t) => {
+    const dir = join(tempDir(t), 'wal')
+    const w = await WAL.create(dir, meta, { maxRecordBytes: 1024 })
+    assert.equal(await codeOf(w.save(hs(1, 0), [ent(1, 1, 'x'.repeat(2000))])), 'ErrMaxWALEntrySizeLimitExceeded')
+    await w.save(hs(1, 0), ents(1, 2))
+    await w.close()
+    const r = await WAL.open(dir, { index: 0, term: 0 })
+    assert.deepEqual(ids((await r.readAll()).entries), ids(ents(1, 2)))
+    await r.close()
+  })
+
   it('refuses saves after close', async (t) => {
     const w = await WAL.create(join(tempDir(t), 'wal'), meta)
     await w.close()
@@ -174,6 +185,23 @@ describe('WAL segments', () => {
     await w.saveSnapshot({ index: 8, term: 1 })
     await w.close()
     assert.deepEqual(await validSnapshotEntries(dir), [{ index: 0, term: 0 }, { index: 5, term: 1 }])
+  })
+
+  it('reads snapshot markers past a torn tail without repairing it', async (t) => {
+    const dir = join(tempDir(t), 'wal')
+    const w = await WAL.create(dir, meta)
+    await w.save(hs(1, 3), ents(1, 3))
+    await w.saveSnapshot({ index: 3, term: 1 })
+    await w.save(hs(1, 4), ents(4, 4))
+    await w.close()
+    const path = join(dir, readdirSync(dir).filter((n) => n.endsWith('.wal'))[0])
+    const buf = readFileSync(path)
+    const d = decodeSegment(buf, { file: 'x', crc: 0, isLast: true, maxRecordBytes: 1 << 20 })
+    const last = d.records[d.records.length - 1]
+    buf.fill(0, last.offset + 12, d.end)
+    writeFileSync(path, buf)
+    assert.deepEqual(await validSnapshotEntries(dir), [{ index: 0, term: 0 }, { index: 3, term: 1 }])
+    assert.deepEqual(readFileSync(path), buf, 'read-only: the file is untouched')
   })
 })
 
