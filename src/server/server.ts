@@ -32,6 +32,9 @@ import { Lessor } from '../lease/index.js'
 import { V3Lease, leaseApplyOps, minLeaseTTL } from './v3-lease.js'
 import { V3Watch } from './v3-watch.js'
 import { newPeerTransport, syncPeers } from './peer-transport.js'
+import { restoreFromSnapshot } from './snapshot-restore.js'
+import { backendPath } from '../storage/datadir.js'
+import type { SnapshotPolicyOptions } from './snapshot.js'
 import type { Transport } from '../rafthttp/index.js'
 
 export class EtcdServer implements KVServer, ServerHealth {
@@ -149,7 +152,7 @@ export class EtcdServer implements KVServer, ServerHealth {
         else if (op === 'txn') metrics.txnTotal.inc()
       }
     }, snapIndex, snapTerm)
-    this.#snapshots = new SnapshotPolicy({
+    const snapOpts: SnapshotPolicyOptions = {
       cfg,
       backend: b.backend,
       storage: b.storage,
@@ -158,7 +161,8 @@ export class EtcdServer implements KVServer, ServerHealth {
       confState: () => this.#confState,
       logger: this.#log,
       snapshotIndex: snapIndex
-    })
+    }
+    this.#snapshots = new SnapshotPolicy(snapOpts)
     this.transport = newPeerTransport({
       localId: this.memberId,
       clusterId: this.clusterId,
@@ -198,14 +202,31 @@ export class EtcdServer implements KVServer, ServerHealth {
       transport: this.transport,
       applier: {
         applySnapshot: async (snap: Snapshot) => {
-          throw new Error(`applying a snapshot received from the leader (index ${snap.metadata.index}) is not supported yet`)
+          await restoreFromSnapshot(snap, {
+            snapshotter: b.snapshotter,
+            current: () => b.backend,
+            backendPath: backendPath(cfg.dataDir),
+            logger: this.#log,
+            install: (be) => {
+              b.backend = be
+              snapOpts.backend = be
+              this.lessor.recover(be.readTx())
+              this.#kv.restore(be)
+              this.cluster.recover(be.readTx())
+              this.#applier.reset(snap.metadata.index, snap.metadata.term)
+              this.#confState = snap.metadata.confState
+              syncPeers(this.transport, this.cluster)
+              this.#appliedWait.trigger(snap.metadata.index)
+            }
+          })
         },
         applyEntries: async (entries) => {
           const t0 = performance.now()
           this.#applier.applyEntries(entries)
           metrics.backendCommitDuration.observe((performance.now() - t0) / 1000)
           metrics.proposalsCommitted.set(b.rn.status().hardState.commit)
-          await this.#snapshots.maybeSnapshot(this.#applier.appliedIndex)
+          // Log compaction waits while a snapshot is being sent (the follower needs the entries after it).
+          if (!this.transport.sendingSnapshot) await this.#snapshots.maybeSnapshot(this.#applier.appliedIndex)
         }
       },
       hooks: {

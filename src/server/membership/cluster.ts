@@ -36,6 +36,8 @@ export class RaftCluster {
 
   /** Loads the members stored in the backend (on restart). */
   recover (tx: ReadTx): void {
+    this.#members.clear()
+    this.#removed.clear()
     tx.forEach(Buckets.Members, (_k, v) => {
       const m = decodeMemberContext(v)
       this.#members.set(m.id, m)

@@ -30,7 +30,7 @@ export interface StoreOptions {
  * {@link KVStore.applyBatch}, one LMDB transaction per batch.
  */
 export class KVStore implements StoreCore {
-  readonly be: Backend
+  be: Backend
   readonly index = new TreeIndex()
   readonly lessor: LeaseAttacher | undefined
   #currentRev = 1n
@@ -49,6 +49,16 @@ export class KVStore implements StoreCore {
       this.#compactMainRev = scheduled
       this.#compactor.schedule(scheduled).catch(() => {})
     }
+  }
+
+  /**
+   * Replaces the backend with `be` (a snapshot received from the leader) and rebuilds the index
+   * from it (etcd's kvstore Restore). The caller closed the old backend and recovered the lessor.
+   */
+  restore (be: Backend): void {
+    this.be = be
+    const scheduled = this.#restore()
+    if (scheduled !== undefined) this.#compactor.schedule(scheduled).catch(() => {})
   }
 
   /** The current revision (the revision of the last write txn that changed something). */
