@@ -67,6 +67,8 @@ export function serverConfig (cfg: Config, logger: Logger, metrics: Registry, tr
     maxTxnOps: cfg['max-txn-ops'],
     maxRequestBytes: cfg['max-request-bytes'],
     quotaBackendBytes: backendQuotaBytes(cfg),
+    backendBatchIntervalMs: cfg['backend-batch-interval'],
+    backendBatchLimit: cfg['backend-batch-limit'],
     compactionBatchLimit: cfg['experimental-compaction-batch-limit'],
     compactionSleepIntervalMs: cfg['experimental-compaction-sleep-interval'],
     leaseCheckpoint: cfg['experimental-enable-lease-checkpoint'],

@@ -7,7 +7,7 @@ import type { Logger } from 'pino'
 import {
   MemoryStorage, RawNode, type ConfState, type Peer, type RaftLogger, type Snapshot
 } from '../raft/index.js'
-import { openBackend, type Backend } from '../storage/backend/index.js'
+import { BufferedBackend, openBackend, type Backend } from '../storage/backend/index.js'
 import { backendPath, snapDir } from '../storage/datadir.js'
 import { Snapshotter } from '../storage/snap/index.js'
 import { WAL, validSnapshotEntries } from '../storage/wal/index.js'
@@ -80,12 +80,17 @@ export function initialMembers (cfg: ServerConfig): Member[] {
 /** Hooks bootstrap threads into what it opens. */
 export interface BootstrapHooks {
   onFsync?: (durationSeconds: number, coveredSaves: number) => void
+  onBackendCommit?: (durationSeconds: number) => void
 }
 
 export async function bootstrap (cfg: ServerConfig, hooks: BootstrapHooks = {}): Promise<Bootstrapped> {
   const log = cfg.logger
   mkdirSync(snapDir(cfg.dataDir), { recursive: true, mode: 0o700 })
-  const backend = await openBackend({ path: backendPath(cfg.dataDir) })
+  const backend = new BufferedBackend(await openBackend({ path: backendPath(cfg.dataDir) }), {
+    batchIntervalMs: cfg.backendBatchIntervalMs > 0 ? cfg.backendBatchIntervalMs : 100,
+    batchLimit: cfg.backendBatchLimit > 0 ? cfg.backendBatchLimit : 10_000,
+    onCommit: hooks.onBackendCommit
+  })
   const snapshotter = new Snapshotter(snapDir(cfg.dataDir), log.child({ component: 'snap' }))
   const storage = new MemoryStorage()
   try {

@@ -32,6 +32,10 @@ export interface ServerConfig {
   maxRequestBytes: number
   /** Backend size limit; a larger backend raises the NOSPACE alarm. <= 0: none. */
   quotaBackendBytes: number
+  /** Longest a backend batch stays uncommitted to LMDB, ms (`--backend-batch-interval`; 0 = 100 ms). */
+  backendBatchIntervalMs: number
+  /** Commit the backend batch once it holds this many writes (`--backend-batch-limit`; 0 = 10 000). */
+  backendBatchLimit: number
   compactionBatchLimit: number
   compactionSleepIntervalMs: number
   /** `experimental-enable-lease-checkpoint`: the leader checkpoints remaining lease TTLs through raft. */

@@ -31,6 +31,8 @@ export function testServerConfig (dataDir: string, over: Partial<ServerConfig> =
     maxTxnOps: 128,
     maxRequestBytes: 1.5 * 1024 * 1024,
     quotaBackendBytes: 2 * 1024 * 1024 * 1024,
+    backendBatchIntervalMs: 100,
+    backendBatchLimit: 10_000,
     compactionBatchLimit: 1000,
     compactionSleepIntervalMs: 0,
     logger: pino({ level: 'silent' }),
