@@ -1,9 +1,10 @@
 // The WAL API on real files: create/open/readAll, snapshot markers, overwritten tails, segment
 // cuts, group commit, locking, release and purge, validSnapshotEntries.
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, it } from 'node:test'
 import { decodeSegment } from '../../src/storage/wal/decoder.js'
 import { RecordType } from '../../src/storage/wal/record.js'
@@ -248,5 +249,24 @@ describe('WAL lock', () => {
     await r2.close()
     writeFileSync(join(dir, 'wal.lock'), `${process.ppid}\n`)
     assert.equal(await codeOf(WAL.open(dir, { index: 0, term: 0 })), 'ErrLocked', 'a live pid holds it')
+  })
+
+  it('keeps another process out while one has the WAL open, and takes over once it was killed', async (t) => {
+    const dir = join(tempDir(t), 'wal')
+    const holder = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/wal-holder.ts', import.meta.url)), dir], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: ['ignore', 'pipe', 'inherit']
+    })
+    t.after(() => holder.kill('SIGKILL'))
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.on('data', (d: Buffer) => { if (d.toString().includes('open')) resolve() })
+      holder.on('exit', (code) => reject(new Error(`holder exited with ${code}`)))
+    })
+    assert.equal(await codeOf(WAL.open(dir, { index: 0, term: 0 })), 'ErrLocked')
+    const exited = new Promise((resolve) => holder.on('exit', resolve))
+    holder.kill('SIGKILL')
+    await exited
+    const w = await WAL.open(dir, { index: 0, term: 0 })
+    assert.deepEqual(Buffer.from((await w.readAll()).metadata), Buffer.from('holder'))
+    await w.close()
   })
 })
