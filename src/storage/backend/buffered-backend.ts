@@ -79,11 +79,16 @@ class BufferedReadTx implements ReadTx {
     }
     let i = 0
     let stopped = false
+    /** Emits the buffered puts below `bound` (all of them when undefined); false once `fn` stops. */
     const emitMineBelow = (bound: string | undefined): boolean => {
-      while (i < mine.length && (bound === undefined || mine[i] < bound)) {
-        const v = pend.get(mine[i])
-        i++
-        if (v !== null && v !== undefined && fn(Buffer.from(mine[i - 1], 'latin1'), Buffer.from(v)) === false) return false
+      for (; i < mine.length; i++) {
+        const mk = mine[i]
+        if (bound !== undefined && mk >= bound) break
+        const v = pend.get(mk)
+        if (v !== null && v !== undefined && fn(Buffer.from(mk, 'latin1'), Buffer.from(v)) === false) {
+          i++
+          return false
+        }
       }
       return true
     }
