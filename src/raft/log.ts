@@ -78,12 +78,9 @@ export class RaftLog {
    */
   findConflictByTerm (index: number, term: number): [number, number] {
     for (; index > 0; index--) {
-      let ourTerm: number
-      try {
-        ourTerm = this.term(index)
-      } catch {
-        return [index, 0]
-      }
+      // Unknown (compacted): assume a possible match there, with term 0 meaning "unknown".
+      const ourTerm = this.maybeTerm(index)
+      if (ourTerm === undefined) return [index, 0]
       if (ourTerm <= term) return [index, ourTerm]
     }
     return [0, 0]
@@ -187,14 +184,25 @@ export class RaftLog {
     return this.storage.term(i)
   }
 
-  /** The term of entry i, or 0 when it is compacted or beyond the log. */
-  zeroTermOnOutOfBounds (i: number): number {
+  /**
+   * The term of entry i, or undefined when it is compacted or beyond the log. The hot paths use
+   * this instead of term(): building an error (with its stack) per probe would dominate the cost.
+   */
+  maybeTerm (i: number): number | undefined {
+    const t = this.unstable.maybeTerm(i)
+    if (t !== undefined) return t
+    if (i + 1 < this.firstIndex() || i > this.lastIndex()) return undefined
     try {
-      return this.term(i)
+      return this.storage.term(i)
     } catch (err) {
-      if (err instanceof ErrCompacted || err instanceof ErrUnavailable) return 0
+      if (err instanceof ErrCompacted || err instanceof ErrUnavailable) return undefined
       throw err
     }
+  }
+
+  /** The term of entry i, or 0 when it is compacted or beyond the log. */
+  zeroTermOnOutOfBounds (i: number): number {
+    return this.maybeTerm(i) ?? 0
   }
 
   /** Entries from i to the end, size-bounded. */
@@ -221,11 +229,7 @@ export class RaftLog {
   }
 
   matchTerm (i: number, t: number): boolean {
-    try {
-      return this.term(i) === t
-    } catch {
-      return false
-    }
+    return this.maybeTerm(i) === t
   }
 
   /** Commits up to `index` if the entry there has term `term` (the leader's current term). */

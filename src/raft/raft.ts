@@ -153,13 +153,9 @@ export class Raft {
     const pr = this.trk.progress.get(to)
     if (pr === undefined || pr.isPaused()) return false
     const prevIndex = pr.next - 1
-    let prevTerm: number
-    try {
-      prevTerm = this.raftLog.term(prevIndex)
-    } catch {
-      // The log was compacted past what the follower needs: send a snapshot.
-      return this.maybeSendSnapshot(to, pr)
-    }
+    const prevTerm = this.raftLog.maybeTerm(prevIndex)
+    // The log was compacted past what the follower needs: send a snapshot.
+    if (prevTerm === undefined) return this.maybeSendSnapshot(to, pr)
     let ents: Entry[] = []
     // A throttled follower still gets empty appends, so a lost window eventually recovers.
     if (pr.state !== ProgressStateType.StateReplicate || !pr.inflights.full()) {

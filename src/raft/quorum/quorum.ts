@@ -16,13 +16,24 @@ export type AckedIndexer = (id: NodeID) => number | undefined
 /** A set of voters; the quorum is a simple majority. */
 export type MajorityConfig = Set<NodeID>
 
+const scratch = new Float64Array(16)
+
 /** The highest index acknowledged by a majority. An empty config returns +Infinity (neutral for joint min). */
 export function majorityCommittedIndex (c: MajorityConfig, l: AckedIndexer): number {
   const n = c.size
   if (n === 0) return Infinity
-  const srt: number[] = []
-  for (const id of c) srt.push(l(id) ?? 0)
-  srt.sort((a, b) => a - b)
+  // Insertion sort into a reused buffer: configurations are small and this runs on every ack.
+  const srt = n <= scratch.length ? scratch : new Float64Array(n)
+  let k = 0
+  for (const id of c) {
+    const v = l(id) ?? 0
+    let j = k++
+    while (j > 0 && srt[j - 1] > v) {
+      srt[j] = srt[j - 1]
+      j--
+    }
+    srt[j] = v
+  }
   return srt[n - (Math.floor(n / 2) + 1)]
 }
 

@@ -65,9 +65,17 @@ export class ProgressTracker {
     return jointCommittedIndex(this.config.voters, (id) => this.progress.get(id)?.match)
   }
 
+  private sortedFor: ProgressMap | undefined
+  private sorted: NodeID[] = []
+
   /** Calls f for every tracked node in ascending ID order (deterministic message order). */
   visit (f: (id: NodeID, pr: Progress) => void): void {
-    for (const id of sortedIDs(this.progress.keys())) {
+    // The sorted ID list is cached per progress map (configuration changes install a new map).
+    if (this.sortedFor !== this.progress || this.sorted.length !== this.progress.size) {
+      this.sorted = sortedIDs(this.progress.keys())
+      this.sortedFor = this.progress
+    }
+    for (const id of this.sorted) {
       const pr = this.progress.get(id)
       if (pr !== undefined) f(id, pr)
     }
