@@ -31,6 +31,7 @@ interface NodeWatch {
   checkedCommit: number
   appliedCount: number
   appliedRef: unknown
+  readsSeen: number
   persistedTerm: number
   persistedVote: NodeID
   persistedCommit: number
@@ -42,6 +43,7 @@ export interface SimResult {
   acked: number
   committedIndex: number
   leaders: number
+  reads: number
 }
 
 export class Simulation {
@@ -61,6 +63,9 @@ export class Simulation {
   /** Proposals the proposing node applied (acknowledged to a client), with their apply position. */
   readonly acked = new Map<string, number>()
   private proposalSeq = 0
+  private readSeq = 0
+  private readonly reads = new Map<string, { node: NodeID, required: number }>()
+  readsAnswered = 0
   readonly cfg: { preVote: boolean, checkQuorum: boolean, maxInflight: number, maxSizePerMsg: number, dropRate: number, dupRate: number }
 
   constructor (readonly opts: SimOptions) {
@@ -97,7 +102,7 @@ export class Simulation {
     })
     const n = new SimNode(id, storage, makeConfig)
     this.nodes.set(id, n)
-    this.watch.set(id, { term: 0, vote: None, commit: 0, checkedCommit: 0, appliedCount: 0, appliedRef: undefined, persistedTerm: 0, persistedVote: None, persistedCommit: 0 })
+    this.watch.set(id, { term: 0, vote: None, commit: 0, checkedCommit: 0, appliedCount: 0, appliedRef: undefined, readsSeen: 0, persistedTerm: 0, persistedVote: None, persistedCommit: 0 })
     return n
   }
 
@@ -139,7 +144,8 @@ export class Simulation {
       proposals: this.proposed.size,
       acked: this.acked.size,
       committedIndex: lead?.raft.raftLog.committed ?? 0,
-      leaders: this.leaderOfTerm.size
+      leaders: this.leaderOfTerm.size,
+      reads: this.readsAnswered
     }
   }
 
@@ -282,12 +288,31 @@ export class Simulation {
 
   private readIndex (): void {
     const n = this.pick(this.live())
+    const ctx = `r${this.opts.seed}-${this.readSeq++}`
+    // Linearizability: the read must observe every write committed before it was issued, i.e.
+    // at least the highest commit index any node knows right now.
+    let required = 0
+    for (const x of this.nodes.values()) if (!x.crashed) required = Math.max(required, x.raft.raftLog.committed)
     try {
-      n.rn.readIndex(bytes(`r${this.history.length}`))
-      this.log(`read at ${n.id}`)
+      n.rn.readIndex(bytes(ctx))
+      this.reads.set(ctx, { node: n.id, required })
+      this.log(`read ${ctx} at ${n.id} (needs ≥ ${required})`)
     } catch (err) {
       if (!(err instanceof ErrProposalDropped)) throw err
     }
+  }
+
+  /** Every ReadState answers a request of this node with an index covering all earlier commits. */
+  private checkReads (n: SimNode): void {
+    const w = this.watch.get(n.id)!
+    for (let i = w.readsSeen; i < n.readStates.length; i++) {
+      const rs = n.readStates[i]
+      const req = this.reads.get(rs.ctx)
+      if (req === undefined || req.node !== n.id) this.fail(`node ${n.id} got a ReadState for a request it did not make: ${rs.ctx}`)
+      if (rs.index < req.required) this.fail(`stale read ${rs.ctx} at node ${n.id}: index ${rs.index} < ${req.required} committed before it was issued`)
+      this.readsAnswered++
+    }
+    w.readsSeen = n.readStates.length
   }
 
   private partition (): void {
@@ -400,6 +425,7 @@ export class Simulation {
       w.persistedCommit = hs.commit
       // Applied sequences are prefixes of one another.
       this.afterApply(n)
+      this.checkReads(n)
     }
     // Every acknowledged proposal is in every applied sequence long enough to hold it.
     for (const [d, pos] of this.acked) {
