@@ -69,7 +69,7 @@ export const RangeResponseJson = Type.Object({
   kvs: Type.Optional(Type.Array(KeyValueJson, { description: 'Matching keys; absent when none' })),
   more: Type.Optional(Type.Boolean({ description: 'True when `limit` cut the result' })),
   count: Type.Optional(Int64Out('Number of keys in the range, before limit and filters'))
-}, { $id: 'RangeResponse' })
+}, { $id: 'RangeResponse', description: 'The keys in the range. Zero fields are omitted: no match answers `{"header":{…}}` only.' })
 
 export const PutRequestJson = Type.Object({
   key: Bytes('Key to write, base64 (required).', 'Zm9v'),
@@ -88,7 +88,7 @@ export const PutRequestJson = Type.Object({
 export const PutResponseJson = Type.Object({
   header: Type.Optional(ResponseHeaderJson),
   prev_kv: Type.Optional(KeyValueJson)
-}, { $id: 'PutResponse' })
+}, { $id: 'PutResponse', description: 'The revision of the write, and the previous key-value when asked for.' })
 
 export const DeleteRangeRequestJson = Type.Object({
   key: Bytes('First key to delete, base64 (required).', 'Zm9v'),
@@ -100,7 +100,7 @@ export const DeleteRangeResponseJson = Type.Object({
   header: Type.Optional(ResponseHeaderJson),
   deleted: Type.Optional(Int64Out('Number of keys deleted; absent when 0')),
   prev_kvs: Type.Optional(Type.Array(KeyValueJson))
-}, { $id: 'DeleteRangeResponse' })
+}, { $id: 'DeleteRangeResponse', description: 'How many keys were deleted. Deleting nothing does not change the revision.' })
 
 const RangeRef = Type.Ref('RangeRequest')
 const PutRef = Type.Ref('PutRequest')
@@ -152,7 +152,7 @@ export const TxnResponseJson = Type.Object({
   header: Type.Optional(ResponseHeaderJson),
   succeeded: Type.Optional(Type.Boolean({ description: 'True when the compares held; absent when false' })),
   responses: Type.Optional(Type.Array(ResponseOpJson, { description: 'One per op of the branch that ran' }))
-}, { $id: 'TxnResponse' })
+}, { $id: 'TxnResponse', description: 'Which branch ran and one response per op; nested headers carry only `revision`.' })
 
 export const CompactionRequestJson = Type.Object({
   revision: Type.Optional(Int64In('Compact every revision below this one.')),
@@ -161,14 +161,14 @@ export const CompactionRequestJson = Type.Object({
 
 export const CompactionResponseJson = Type.Object({
   header: Type.Optional(ResponseHeaderJson)
-}, { $id: 'CompactionResponse' })
+}, { $id: 'CompactionResponse', description: 'Compaction never changes the revision.' })
 
 /** The gateway's error body (etcd 3.5 shape; 3.6 clients read `code` and `message`). */
 export const ErrorJson = Type.Object({
   error: Type.String({ description: 'The message (etcd 3.4/3.5 clients read this)' }),
   code: Type.Integer({ description: 'gRPC status code (3 InvalidArgument, 11 OutOfRange, 14 Unavailable, …)' }),
   message: Type.String({ description: 'The message again (etcd 3.6 clients read this)' })
-}, { $id: 'Error', examples: [{ error: 'etcdserver: key is not provided', code: 3, message: 'etcdserver: key is not provided' }] })
+}, { $id: 'Error', description: 'An error. The HTTP status follows the gRPC code: 3, 9, 11 → 400; 4 → 504; 5 → 404; 7 → 403; 8 → 429; 14 → 503; 16 → 401; 2, 13, 15 → 500.', examples: [{ error: 'etcdserver: key is not provided', code: 3, message: 'etcdserver: key is not provided' }] })
 
 /** Every KV schema with an `$id`, to add to the Fastify instance (app.addSchema) before the routes. */
 export const kvSchemas: readonly TSchema[] = [
