@@ -49,6 +49,10 @@ function errorHandler (maxRecvBytes: number) {
     }
     const { status, body } = toGatewayError(e)
     if (status >= 500) this.log.warn({ err, url: req.url }, 'request failed')
+    // grpc-gateway 1.16 (etcd 3.5) sends the gRPC trailer only to clients that accept trailers.
+    if (req.headers.te?.includes('trailers') === true) {
+      reply.trailer('Grpc-Trailer-Content-Type', async () => 'application/grpc')
+    }
     return reply.code(status).header('content-type', 'application/json').send(Buffer.from(JSON.stringify(body)))
   }
 }
