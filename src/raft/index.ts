@@ -11,7 +11,7 @@ export {
   asV2, enterJoint, leaveJoint, marshalConfChange, confChange, confChangeV2, confStateEquivalent, isConfChangeV1
 } from './raftpb/confchange.js'
 export type { ConfChangeI } from './raftpb/confchange.js'
-export { RawNode } from './raw-node.js'
+export { RawNode, SnapshotStatus } from './raw-node.js'
 export type { Ready, Peer, Status, ProgressStatus } from './raw-node.js'
 export { StateType, stateName, confChangeFromEntry } from './raft.js'
 export type { SoftState } from './raft.js'

@@ -25,6 +25,14 @@ import type { ProgressStateType } from './tracker/progress.js'
 import { trackerConfigString } from './tracker/tracker.js'
 import { entsSize, isLocalMsg, isResponseMsg, payloadsSize } from './util.js'
 
+/** The outcome of sending a snapshot, reported through `reportSnapshot`. */
+export const SnapshotStatus = {
+  SnapshotFinish: 'finish',
+  SnapshotFailure: 'failure'
+} as const
+// eslint-disable-next-line @typescript-eslint/no-redeclare -- the as-const table and its union share a name
+export type SnapshotStatus = typeof SnapshotStatus[keyof typeof SnapshotStatus]
+
 /** One batch of work for the host. Fields with nothing to do are empty / undefined. */
 export interface Ready {
   /** The new leader/role, when it changed. Need not be persisted. */
@@ -176,9 +184,9 @@ export class RawNode {
     this.raft.step(newMessage({ type: MessageType.MsgUnreachable, from: id }))
   }
 
-  /** Reports the outcome of sending a snapshot to `id`. */
-  reportSnapshot (id: NodeID, status: 'finish' | 'failure'): void {
-    this.raft.step(newMessage({ type: MessageType.MsgSnapStatus, from: id, reject: status === 'failure' }))
+  /** Reports the outcome of sending a snapshot to `id` (the transport calls this after a MsgSnap). */
+  reportSnapshot (id: NodeID, status: SnapshotStatus): void {
+    this.raft.step(newMessage({ type: MessageType.MsgSnapStatus, from: id, reject: status === SnapshotStatus.SnapshotFailure }))
   }
 
   /** Whether there is anything for the host to do. */

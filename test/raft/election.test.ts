@@ -226,6 +226,28 @@ describe('elections', () => {
     }
   })
 
+  it('a lower-term append or heartbeat is ignored, or answered at our term with check quorum or pre-vote', () => {
+    for (const [checkQuorum, preVote, wantResp] of [[false, false, false], [true, false, true], [false, true, true]] as const) {
+      for (const t of [MessageType.MsgApp, MessageType.MsgHeartbeat]) {
+        const r = newTestRaft(1n, ids(3), 10, 1, { config: { checkQuorum, preVote } })
+        r.becomeFollower(3, 2n)
+        r.step(msg({ type: t, from: 3n, to: 1n, term: 2 }))
+        const msgs = readMessages(r)
+        assert.equal(r.term, 3)
+        assert.equal(r.lead, 2n, 'the stale sender is not taken as leader')
+        if (wantResp) assert.deepEqual(msgs.map((m) => [m.type, m.to, m.term, m.reject]), [[MessageType.MsgAppResp, 3n, 3, false]])
+        else assert.deepEqual(msgs, [])
+      }
+    }
+  })
+
+  it('a lower-term pre-vote is rejected at our term, so the pre-candidate learns it', () => {
+    const r = newTestRaft(1n, ids(3), 10, 1, { config: { preVote: true } })
+    r.becomeFollower(3, 2n)
+    r.step(msg({ type: MessageType.MsgPreVote, from: 3n, to: 1n, term: 2 }))
+    assert.deepEqual(readMessages(r).map((m) => [m.type, m.term, m.reject]), [[MessageType.MsgPreVoteResp, 3, true]])
+  })
+
   it('illegal role transitions are refused', () => {
     const r = newTestRaft(1n, ids(3), 10, 1)
     assert.throws(() => r.becomeLeader(), /follower -> leader/)
