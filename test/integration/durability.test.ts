@@ -74,9 +74,9 @@ describe('durability under kill -9', () => {
         acked.set(key, now)
       }
       inflight.clear()
-      let stop = false
+      const state = { stop: false }
       const writers = Array.from({ length: 16 }, async (_, w) => {
-        while (!stop) {
+        while (!state.stop) {
           const n = seq++
           const key = `w${w}/k${n % 50}`
           const value = `r${round}-${n}`
@@ -94,7 +94,7 @@ describe('durability under kill -9', () => {
       })
       await new Promise((resolve) => setTimeout(resolve, 300 + Math.floor(Math.random() * 1200)))
       await kill9(child)
-      stop = true
+      state.stop = true
       await Promise.all(writers)
     }
     assert.ok(acked.size > 50, `too few acknowledged writes to mean anything (${acked.size})`)
