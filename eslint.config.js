@@ -3,7 +3,7 @@ import neostandard from 'neostandard'
 // Per-layer fences (architecture §2, principle 1): the raft core stays pure,
 // and only the composition root of src/ knows about Fastify.
 export default [
-  ...neostandard({ ts: true, ignores: ['dist/**', 'node_modules/**', 'openapi/etcd-v3.json'] }),
+  ...neostandard({ ts: true, ignores: ['dist/**', 'node_modules/**', 'openapi/etcd-v3.json', '.bench-tmp/**', '.scratch/**'] }),
   {
     files: ['src/**/*.ts'],
     ignores: ['src/embed/etcd.ts', 'src/embed/**/*fastify*.ts'],
