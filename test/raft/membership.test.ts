@@ -102,6 +102,13 @@ describe('membership in a running cluster', () => {
     assert.equal(r.trk.progress.has(2n), false)
   })
 
+  it('adding a node that is already a voter changes nothing', () => {
+    const r = newTestRaft(1n, [1n, 2n], 10, 1)
+    const got = r.applyConfChange(v2([single(ConfChangeType.ConfChangeAddNode, 2n)]))
+    assert.deepEqual(got.voters, [1n, 2n])
+    assert.equal(r.trk.progress.size, 2)
+  })
+
   it('an update change keeps the configuration as it is', () => {
     const r = newTestRaft(1n, [1n, 2n], 10, 1)
     const got = r.applyConfChange(v2([single(ConfChangeType.ConfChangeUpdateNode, 2n)]))

@@ -109,6 +109,71 @@ describe('progress states', () => {
   })
 })
 
+describe('leader bookkeeping', () => {
+  it('only a leader acts on MsgBeat', () => {
+    for (const [st, want] of [['leader', 2], ['candidate', 0], ['follower', 0]] as const) {
+      const r = newTestRaft(1n, V3, 10, 1)
+      r.raftLog.append([ent(0, 1), ent(1, 2)])
+      if (st === 'leader') { r.becomeCandidate(); r.becomeLeader() }
+      if (st === 'candidate') r.becomeCandidate()
+      readMessages(r)
+      r.step(msg({ type: MessageType.MsgBeat, from: 1n, to: 1n }))
+      const hbs = readMessages(r).filter((m) => m.type === MessageType.MsgHeartbeat)
+      assert.equal(hbs.length, want, st)
+    }
+  })
+
+  it('campaigning while leader changes nothing', () => {
+    const r = newTestRaft(1n, [1n], 5, 1)
+    r.step(msg({ type: MessageType.MsgHup, from: 1n, to: 1n }))
+    readMessages(r)
+    assert.equal(r.state, 2)
+    const term = r.term
+    r.step(msg({ type: MessageType.MsgHup, from: 1n, to: 1n }))
+    readMessages(r)
+    assert.equal(r.state, 2)
+    assert.equal(r.term, term)
+  })
+
+  it('append responses update match/next, and rejections back next off only when not stale', () => {
+    const table: Array<[number, boolean, number, number, number]> = [
+      // index, reject, want match, want next, want messages
+      [3, true, 0, 3, 0], // stale rejection: next-1 (2) ≠ 3
+      [2, true, 0, 2, 1], // rejected at 2: probe from 2
+      [2, false, 2, 4, 1], // accepted: match 2; one append carries the rest and the new commit
+      [0, false, 0, 3, 0] // stale ack: nothing changes
+    ]
+    for (const [index, reject, wmatch, wnext, wmsgs] of table) {
+      const r = newTestRaft(1n, V3, 10, 1, { storage: undefined })
+      r.raftLog.append([ent(0, 1), ent(1, 2)])
+      r.becomeCandidate()
+      r.becomeLeader()
+      readMessages(r)
+      r.step(msg({ type: MessageType.MsgAppResp, from: 2n, to: 1n, term: r.term, index, reject, rejectHint: index }))
+      const pr = r.trk.progress.get(2n)!
+      assert.equal(pr.match, wmatch, `index ${index} reject ${reject}`)
+      assert.equal(pr.next, wnext)
+      assert.equal(readMessages(r).filter((m) => m.to === 2n).length, wmsgs)
+    }
+  })
+
+  it('next moves past what was sent only while replicating', () => {
+    for (const [state, wnext] of [[ProgressStateType.StateReplicate, 4], [ProgressStateType.StateProbe, 2]] as const) {
+      const r = newTestRaft(1n, [1n, 2n], 10, 1)
+      r.raftLog.append([ent(1, 1), ent(1, 2), ent(1, 3)])
+      r.becomeCandidate()
+      r.becomeLeader()
+      const pr = r.trk.progress.get(2n)!
+      pr.state = state
+      pr.next = 2
+      pr.match = 1
+      pr.msgAppFlowPaused = false
+      r.sendAppend(2n)
+      assert.equal(pr.next, state === ProgressStateType.StateReplicate ? 5 : wnext)
+    }
+  })
+})
+
 describe('flow control', () => {
   function replicatingLeader (maxInflight: number): ReturnType<typeof newTestRaft> {
     const r = newTestRaft(1n, [1n, 2n], 5, 1, { config: { maxInflightMsgs: maxInflight } })
