@@ -14,12 +14,14 @@ import {
 import { decodeMessage } from './json/decode.js'
 import type { MessageDesc } from './json/descriptor.js'
 import { encodeMessage } from './json/encode.js'
+import { writeMessage } from './json/write.js'
 import { protoSize } from './json/size.js'
 import { MessageTooLargeError } from './rpctypes/errors.js'
 
 export { parseJSONBody } from './json/parse.js'
 export { decodeMessage } from './json/decode.js'
 export { encodeMessage } from './json/encode.js'
+export { writeMessage, compileWriter } from './json/write.js'
 export { protoSize } from './json/size.js'
 export { decodeBase64, encodeBase64 } from './json/base64.js'
 export type { MessageDesc } from './json/descriptor.js'
@@ -69,3 +71,14 @@ export const encodeDeleteRangeResponse = (r: DeleteRangeResponse): JSONObject =>
 export const encodeTxnResponse = (r: TxnResponse): JSONObject => encodeMessage(TxnResponseDesc, r)
 /** CompactionResponse → gateway JSON. */
 export const encodeCompactionResponse = (r: CompactionResponse): JSONObject => encodeMessage(CompactionResponseDesc, r)
+
+/** RangeResponse → the gateway's JSON text (same bytes as JSON.stringify(encodeRangeResponse(r)), faster). */
+export const writeRangeResponse = (r: RangeResponse): string => writeMessage(RangeResponseDesc, r)
+/** PutResponse → JSON text. */
+export const writePutResponse = (r: PutResponse): string => writeMessage(PutResponseDesc, r)
+/** DeleteRangeResponse → JSON text. */
+export const writeDeleteRangeResponse = (r: DeleteRangeResponse): string => writeMessage(DeleteRangeResponseDesc, r)
+/** TxnResponse → JSON text. */
+export const writeTxnResponse = (r: TxnResponse): string => writeMessage(TxnResponseDesc, r)
+/** CompactionResponse → JSON text. */
+export const writeCompactionResponse = (r: CompactionResponse): string => writeMessage(CompactionResponseDesc, r)

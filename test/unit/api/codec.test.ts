@@ -3,7 +3,8 @@ import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import {
   decodeCompactionRequest, decodePutRequest, decodeRangeRequest, decodeTxnRequest, encodeDeleteRangeResponse,
-  encodePutResponse, encodeRangeResponse, encodeTxnResponse, encodeMessage, parseJSONBody, protoSize
+  encodePutResponse, encodeRangeResponse, encodeTxnResponse, encodeMessage, parseJSONBody, protoSize,
+  writeDeleteRangeResponse, writeMessage, writePutResponse, writeRangeResponse, writeTxnResponse
 } from '../../../src/api/codec.js'
 import {
   CompareDesc, PutRequestDesc, RangeRequestDesc, TxnRequestDesc
@@ -203,5 +204,42 @@ describe('codec: proto size', () => {
   it('nested messages and oneof zero members', () => {
     // compare: tag+len+{key a (3) + create_revision 0 (2)} = 2 + 5
     assert.equal(protoSize(TxnRequestDesc, { compare: [{ key: b('a'), targetUnion: { createRevision: 0n } }] }), 7)
+  })
+})
+
+describe('codec: the direct writer matches the object encoder byte for byte', () => {
+  const bytes = fc.uint8Array({ maxLength: 12 }).map((u) => new Uint8Array(u))
+  const i64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })
+  const u64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })
+  const hdr = fc.record({ clusterId: u64, memberId: u64, revision: i64, raftTerm: u64 })
+  const kvA = fc.record({ key: bytes, createRevision: i64, modRevision: i64, version: i64, value: bytes, lease: i64 })
+  const rangeResp = fc.record({ header: hdr, kvs: fc.array(kvA, { maxLength: 4 }), more: fc.boolean(), count: i64 })
+  const putResp = fc.record({ header: hdr, prevKv: fc.option(kvA, { nil: undefined }) })
+  const delResp = fc.record({ header: hdr, deleted: i64, prevKvs: fc.array(kvA, { maxLength: 3 }) })
+
+  it('RangeResponse, PutResponse, DeleteRangeResponse', () => {
+    fc.assert(fc.property(rangeResp, (r) => assert.equal(writeRangeResponse(r), JSON.stringify(encodeRangeResponse(r)))), { numRuns: 300 })
+    fc.assert(fc.property(putResp, (r) => assert.equal(writePutResponse(r), JSON.stringify(encodePutResponse(r)))), { numRuns: 300 })
+    fc.assert(fc.property(delResp, (r) => assert.equal(writeDeleteRangeResponse(r), JSON.stringify(encodeDeleteRangeResponse(r)))), { numRuns: 300 })
+  })
+
+  it('TxnResponse with nested responses, and Compare with enums and oneofs', () => {
+    const op = fc.oneof(
+      rangeResp.map((r) => ({ responseRange: r })),
+      putResp.map((r) => ({ responsePut: r })),
+      delResp.map((r) => ({ responseDeleteRange: r }))
+    )
+    const txn = fc.record({ header: hdr, succeeded: fc.boolean(), responses: fc.array(op, { maxLength: 4 }) })
+    const nested = fc.record({ header: hdr, succeeded: fc.boolean(), responses: fc.array(fc.oneof(op, txn.map((t) => ({ responseTxn: t }))), { maxLength: 3 }) })
+    fc.assert(fc.property(nested, (r) => assert.equal(writeTxnResponse(r as TxnResponse), JSON.stringify(encodeTxnResponse(r as TxnResponse)))), { numRuns: 200 })
+    const cmp = fc.record({
+      result: fc.integer({ min: -1, max: 5 }),
+      target: fc.integer({ min: 0, max: 6 }),
+      key: bytes,
+      targetUnion: fc.oneof(i64.map((version) => ({ version })), bytes.map((value) => ({ value })), fc.constant(undefined)),
+      rangeEnd: bytes
+    }, { requiredKeys: [] })
+    fc.assert(fc.property(cmp, (c) => assert.equal(writeMessage(CompareDesc, c), JSON.stringify(encodeMessage(CompareDesc, c)))), { numRuns: 300 })
+    assert.equal(writeMessage(CompareDesc, {}), '{}')
   })
 })
