@@ -135,13 +135,14 @@ describe('leader bookkeeping', () => {
     assert.equal(r.term, term)
   })
 
-  it('append responses update match/next, and rejections back next off only when not stale', () => {
+  it('append responses update match/next; stale rejections are ignored; an ack at match resumes replication', () => {
     const table: Array<[number, boolean, number, number, number]> = [
       // index, reject, want match, want next, want messages
       [3, true, 0, 3, 0], // stale rejection: next-1 (2) ≠ 3
       [2, true, 0, 2, 1], // rejected at 2: probe from 2
       [2, false, 2, 4, 1], // accepted: match 2; one append carries the rest and the new commit
-      [0, false, 0, 3, 0] // stale ack: nothing changes
+      // An ack equal to match moves a probing follower to replicate: everything is sent at once.
+      [0, false, 0, 4, 1]
     ]
     for (const [index, reject, wmatch, wnext, wmsgs] of table) {
       const r = newTestRaft(1n, V3, 10, 1, { storage: undefined })
