@@ -34,6 +34,12 @@ export interface SpawnOptions {
   readyTimeoutMs?: number
 }
 
+/** Children still running; killed if the test process exits first, so none is orphaned. */
+const live = new Set<ChildProcess>()
+process.on('exit', () => {
+  for (const c of live) c.kill('SIGKILL')
+})
+
 /** etcd's flags for a single member on the given ports. */
 export function singleMemberFlags (dataDir: string, clientPort: number, peerPort: number): string[] {
   const client = `http://127.0.0.1:${clientPort}`
@@ -69,6 +75,8 @@ export async function spawnMember (opts: SpawnOptions): Promise<MemberProcess> {
     env: opts.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe']
   })
+  live.add(child)
+  child.once('exit', () => live.delete(child))
   let out = ''
   const keep = (b: Buffer): void => { out = (out + b.toString('utf8')).slice(-200_000) }
   child.stdout?.on('data', keep)
