@@ -31,6 +31,8 @@ import { Trace } from '../pkg/trace.js'
 import { Lessor } from '../lease/index.js'
 import { V3Lease, leaseApplyOps, minLeaseTTL } from './v3-lease.js'
 import { V3Watch } from './v3-watch.js'
+import { V3Lock, type ConcurrencyClient } from './v3lock/index.js'
+import { V3Election } from './v3election/index.js'
 import { newPeerTransport, syncPeers } from './peer-transport.js'
 import { restoreFromSnapshot } from './snapshot-restore.js'
 import { backendPath } from '../storage/datadir.js'
@@ -49,6 +51,10 @@ export class EtcdServer implements KVServer, ServerHealth {
   readonly lease: V3Lease
   /** The Watch service (one session per client stream). */
   readonly watch: V3Watch
+  /** The Lock service (v3lock). */
+  readonly lock: V3Lock
+  /** The Election service (v3election). */
+  readonly election: V3Election
   /** The peer transport (rafthttp); the peer routes hand it what arrives. */
   readonly transport: Transport
   #peersDirty = false
@@ -188,6 +194,15 @@ export class EtcdServer implements KVServer, ServerHealth {
       logger: this.#log.child({ component: 'lease' }),
       metrics: cfg.metrics
     })
+    const client: ConcurrencyClient = {
+      range: (r) => this.range(r),
+      txn: (r) => this.txn(r),
+      deleteRange: (r) => this.deleteRange(r),
+      leaseGrant: (r) => this.lease.leaseGrant(r),
+      newWatchStream: () => this.#kv.newWatchStream()
+    }
+    this.lock = new V3Lock(client)
+    this.election = new V3Election(client)
     this.watch = new V3Watch({
       store: this.#kv,
       header: (rev) => this.header(rev),
