@@ -4,12 +4,12 @@
 // crashes (also in the middle of a Ready) and restarts — and checks the safety invariants after
 // every step. A violation throws SimulationError carrying the seed and the recent history.
 import {
-  ConfChangeType, ErrProposalDropped, MessageType, None, StateType, messageTypeName, seededRandom
+  ConfChangeTransition, ConfChangeType, ErrProposalDropped, MessageType, None, StateType, messageTypeName, seededRandom
 } from '../../../src/raft/index.js'
 import type { Message, NodeID } from '../../../src/raft/index.js'
 import { SimNode, bytes } from '../harness/network.js'
 import { MemoryStorage } from '../../../src/raft/index.js'
-import type { Config, ConfState } from '../../../src/raft/index.js'
+import type { Config, ConfChangeSingle, ConfState } from '../../../src/raft/index.js'
 
 export interface SimOptions {
   seed: number
@@ -66,13 +66,18 @@ export class Simulation {
   private readSeq = 0
   private readonly reads = new Map<string, { node: NodeID, required: number }>()
   readsAnswered = 0
-  readonly cfg: { preVote: boolean, checkQuorum: boolean, maxInflight: number, maxSizePerMsg: number, dropRate: number, dupRate: number }
+  /** Nodes that have been members, and nodes shut down after their removal. */
+  private readonly members = new Set<NodeID>()
+  private readonly retired = new Set<NodeID>()
+  readonly cfg: { preVote: boolean, checkQuorum: boolean, stepDownOnRemoval: boolean, v2: boolean, maxInflight: number, maxSizePerMsg: number, dropRate: number, dupRate: number }
 
   constructor (readonly opts: SimOptions) {
     this.rand = seededRandom(opts.seed)
     this.cfg = {
       preVote: this.rand() < 0.5,
       checkQuorum: this.rand() < 0.5,
+      stepDownOnRemoval: this.rand() < 0.5,
+      v2: this.rand() < 0.5,
       maxInflight: 1 + Math.floor(this.rand() * 8),
       maxSizePerMsg: this.rand() < 0.5 ? Infinity : 40 + Math.floor(this.rand() * 200),
       dropRate: this.rand() * 0.2,
@@ -95,6 +100,7 @@ export class Simulation {
       applied,
       preVote: this.cfg.preVote,
       checkQuorum: this.cfg.checkQuorum,
+      stepDownOnRemoval: this.cfg.stepDownOnRemoval,
       maxInflightMsgs: this.cfg.maxInflight,
       maxSizePerMsg: this.cfg.maxSizePerMsg,
       maxUncommittedEntriesSize: 1 << 16,
@@ -209,6 +215,7 @@ export class Simulation {
     this.refreshSnapshot(n)
     this.pool.push(...msgs)
     this.afterApply(n)
+    this.retireIfRemoved(n)
   }
 
   /**
@@ -344,7 +351,7 @@ export class Simulation {
   }
 
   private restartOne (): void {
-    const down = [...this.nodes.values()].filter((n) => n.crashed)
+    const down = [...this.nodes.values()].filter((n) => n.crashed && !this.retired.has(n.id))
     if (down.length === 0) return
     const n = this.pick(down)
     n.restart()
@@ -356,6 +363,10 @@ export class Simulation {
     const lead = this.leader()
     if (lead === undefined) return
     const cs = lead.rn.status().confState
+    if (this.cfg.v2 && (cs.votersOutgoing.length > 0 || this.rand() < 0.5)) {
+      this.confChangeV2(lead, cs)
+      return
+    }
     const r = this.rand()
     let type: ConfChangeType
     let id: NodeID
@@ -379,6 +390,62 @@ export class Simulation {
       this.log(`conf change ${type} ${id} at ${lead.id}`)
     } catch (err) {
       if (!(err instanceof ErrProposalDropped)) throw err
+    }
+  }
+
+  /** A joint-consensus change of up to three members (or leaving an explicit joint config). */
+  private confChangeV2 (lead: SimNode, cs: ConfState): void {
+    const changes: ConfChangeSingle[] = []
+    let transition: ConfChangeTransition = ConfChangeTransition.ConfChangeTransitionAuto
+    if (cs.votersOutgoing.length > 0) {
+      // Joint: only leaving is allowed (auto-leave configs leave by themselves, this is harmless).
+    } else {
+      transition = this.pick([ConfChangeTransition.ConfChangeTransitionAuto, ConfChangeTransition.ConfChangeTransitionJointImplicit, ConfChangeTransition.ConfChangeTransitionJointExplicit])
+      const voters = new Set(cs.voters)
+      const n = 1 + Math.floor(this.rand() * 3)
+      for (let i = 0; i < n; i++) {
+        const r = this.rand()
+        if (r < 0.3 && this.nodes.size < this.opts.nodes + 3) {
+          const id = this.nextID++
+          this.addNode(id, cs)
+          changes.push({ type: this.rand() < 0.5 ? ConfChangeType.ConfChangeAddNode : ConfChangeType.ConfChangeAddLearnerNode, nodeID: id })
+          voters.add(id)
+        } else if (r < 0.55 && cs.learners.length > 0) {
+          const id = this.pick(cs.learners)
+          changes.push({ type: ConfChangeType.ConfChangeAddNode, nodeID: id })
+          voters.add(id)
+        } else if (r < 0.8 && voters.size > 3) {
+          // Any voter may go, the leader included (it leaves once the joint config is left).
+          const id = this.pick([...voters])
+          changes.push({ type: this.rand() < 0.5 ? ConfChangeType.ConfChangeRemoveNode : ConfChangeType.ConfChangeAddLearnerNode, nodeID: id })
+          voters.delete(id)
+        }
+      }
+      if (changes.length === 0) return
+    }
+    try {
+      lead.rn.proposeConfChange({ transition, changes, context: new Uint8Array() })
+      this.log(`conf change v2 t${transition} [${changes.map((c) => `${c.type}:${c.nodeID}`).join(' ')}] at ${lead.id}`)
+    } catch (err) {
+      if (!(err instanceof ErrProposalDropped)) throw err
+    }
+  }
+
+  /**
+   * Host policy (etcd stops a member removed from the cluster): a node that applied its own
+   * removal shuts down for good.
+   */
+  private retireIfRemoved (n: SimNode): void {
+    // After a restart the membership is rebuilt by replaying entries: judge it once caught up.
+    if (n.raft.raftLog.applied < n.appliedIndex) return
+    const cs = n.confState
+    const member = [cs.voters, cs.learners, cs.votersOutgoing, cs.learnersNext].some((ids) => ids.includes(n.id))
+    if (member) {
+      this.members.add(n.id)
+    } else if (this.members.has(n.id) && !n.crashed) {
+      n.crash()
+      this.retired.add(n.id)
+      this.log(`retire ${n.id}`)
     }
   }
 
@@ -440,7 +507,7 @@ export class Simulation {
     this.cut.clear()
     this.cfg.dropRate = 0
     this.cfg.dupRate = 0
-    for (const n of this.nodes.values()) if (n.crashed) { n.restart(); this.restartWatch(n) }
+    for (const n of this.nodes.values()) if (n.crashed && !this.retired.has(n.id)) { n.restart(); this.restartWatch(n) }
     this.log('converge')
     for (let round = 0; round < 400; round++) {
       for (const n of this.live()) this.processReady(n)
