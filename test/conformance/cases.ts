@@ -14,6 +14,8 @@ export interface Expect {
   /** The exact raw body. */
   text?: string
   contentType?: string
+  /** `origin | methods | headers` of the Access-Control-Allow-* headers; null = none. */
+  cors?: string | null
 }
 
 export interface Step {

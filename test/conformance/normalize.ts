@@ -8,6 +8,8 @@ export interface Normalized {
   status: number
   contentType?: string
   grpcContentType?: string
+  /** The three Access-Control-Allow-* headers (origin | methods | headers), when present. */
+  cors?: string
   /** Success JSON: normalized text with the producer's key order. Errors: JSON with sorted keys. Else: the text. */
   body: string
   /** The parsed, normalized JSON body, when it is JSON. */
@@ -44,6 +46,8 @@ export function normalize (r: RawResponse | ConnectionFailure, reference: boolea
   if (reference && status === 412 && isError && (json as { code: number }).code === 9) status = 400
   const out: Normalized = { status, contentType: r.headers['content-type'], body: r.text }
   if (status === 200) out.grpcContentType = r.headers['grpc-metadata-content-type']
+  const origin = r.headers['access-control-allow-origin']
+  if (origin !== undefined) out.cors = `${origin} | ${r.headers['access-control-allow-methods'] ?? ''} | ${r.headers['access-control-allow-headers'] ?? ''}`
   if (json !== undefined) {
     const n = replaceIds(json)
     out.json = n

@@ -20,6 +20,7 @@ function checkExpect (where: string, n: Normalized, e: Expect): void {
   if (e.json !== undefined) assert.deepEqual(n.json, e.json, `${where}: body`)
   if (e.text !== undefined) assert.equal(n.body, e.text, `${where}: text`)
   if (e.contentType !== undefined) assert.equal(n.contentType, e.contentType, `${where}: content-type`)
+  if (e.cors !== undefined) assert.equal(n.cors, e.cors ?? undefined, `${where}: CORS headers`)
   for (const s of e.contains ?? []) assert.ok(n.body.includes(s), `${where}: body ${n.body.slice(0, 400)} lacks ${s}`)
 }
 
@@ -72,8 +73,8 @@ export function runCases (suite: string, cases: readonly Case[], extraFlags: rea
             const n = answers[k] as Normalized
             const name = (running[k] as Running).target.name
             assert.deepEqual(
-              { status: n.status, contentType: n.contentType, grpcContentType: n.grpcContentType, body: n.body },
-              { status: ref.status, contentType: ref.contentType, grpcContentType: ref.grpcContentType, body: ref.body },
+              { status: n.status, contentType: n.contentType, grpcContentType: n.grpcContentType, cors: n.cors, body: n.body },
+              { status: ref.status, contentType: ref.contentType, grpcContentType: ref.grpcContentType, cors: ref.cors, body: ref.body },
               `${where}: ${name} differs from ${(running[0] as Running).target.name}`)
           }
         }
