@@ -275,6 +275,18 @@ describe('txn: txn (cases 5, 6, 72–79)', () => {
     assert.equal(h.kv.currentRev, 2n)
   })
 
+  it('refuses, whole, a put with ignore_lease after a from-key delete of its key (etcd would panic half-way)', async (t) => {
+    const h = await harness(t)
+    h.put({ key: b('b'), value: b('1') })
+    assert.throws(() => h.txn({ success: [delOp('a', '\0'), { requestPut: { key: b('b'), ignoreLease: true } }] }), { code: 'ErrKeyNotFound' })
+    assert.equal(h.kv.currentRev, 2n)
+    assert.equal(h.range({ key: b('b') }).count, 1n)
+    // the other order is fine: the put sees the key, then the delete removes it
+    const r = h.txn({ success: [{ requestPut: { key: b('b'), ignoreLease: true } }, delOp('a', '\0')] })
+    assert.equal(r.header.revision, 3n)
+    assert.equal(h.range({ key: b('b') }).count, 0n)
+  })
+
   it('ranges inside a write txn see earlier writes of the txn, with the txn revision', async (t) => {
     const h = await harness(t)
     const r = h.txn({ success: [rangeOp('a'), putOp('a', '1'), rangeOp('a'), { requestPut: { key: b('b'), value: b('2'), prevKv: true } }] })

@@ -5,7 +5,13 @@ import { deleteRange } from './delete.js'
 import { ErrKeyNotFound, ErrLeaseNotFound } from './errors.js'
 import { put, type TxnOptions } from './put.js'
 import { range } from './range.js'
-import { revHeader } from './util.js'
+import { mkGteRange, revHeader } from './util.js'
+
+/** True when the mvcc-level range [key, end) (end undefined = single key, empty = open) holds k. */
+function covers (key: Uint8Array, end: Uint8Array | undefined, k: Uint8Array): boolean {
+  if (end === undefined) return Buffer.compare(key, k) === 0
+  return Buffer.compare(key, k) <= 0 && (end.length === 0 || Buffer.compare(k, end) < 0)
+}
 
 /** True when no op of the txn, at any depth, writes (etcd's IsTxnReadonly). */
 export function isTxnReadonly (r: TxnRequest): boolean {
@@ -111,11 +117,22 @@ export function txn (view: TxnWrite | TxnRead, rt: TxnRequest, opts: TxnOptions 
   if (isWrite && tw.readOnly) throw new Error('etcdserver: write txn on a read-only view')
   const path = compareToPath(tw, rt)
   if (isWrite) {
+    // Deletes met so far on the path, in execution order: a put with ignore_value/ignore_lease
+    // after a delete that covers its key would fail half-way through the txn (etcd panics
+    // there); refusing it here keeps the txn all-or-nothing. checkIntervals lets that through
+    // only for a delete whose range_end is "\0".
+    const deleted: Array<{ key: Uint8Array, end: Uint8Array | undefined }> = []
     checkRequests(rt, path, (op) => {
+      if ('requestDeleteRange' in op) {
+        deleted.push({ key: op.requestDeleteRange.key ?? new Uint8Array(0), end: mkGteRange(op.requestDeleteRange.rangeEnd) })
+        return
+      }
       if (!('requestPut' in op)) return
       const p = op.requestPut
       if (p.ignoreValue === true || p.ignoreLease === true) {
-        if (tw.range(p.key ?? new Uint8Array(0), undefined).kvs.length === 0) throw new ErrKeyNotFound()
+        const key = p.key ?? new Uint8Array(0)
+        if (tw.range(key, undefined).kvs.length === 0) throw new ErrKeyNotFound()
+        if (deleted.some((d) => covers(d.key, d.end, key))) throw new ErrKeyNotFound()
       }
       const lease = p.lease ?? 0n
       if (lease !== 0n && opts.leaseExists !== undefined && !opts.leaseExists(lease)) throw new ErrLeaseNotFound()

@@ -43,12 +43,9 @@ export class KVStore implements StoreCore {
     this.be = be
     this.lessor = opts.lessor
     this.#compactor = new Compactor(this, opts.compactionBatchLimit ?? 1000, opts.compactionSleepInterval ?? 0)
+    // A compaction recorded but not finished before the restart: finish it now.
     const scheduled = this.#restore()
-    if (scheduled !== undefined) {
-      // A compaction recorded but not finished before the restart: finish it now.
-      this.#compactMainRev = scheduled
-      this.#compactor.schedule(scheduled).catch(() => {})
-    }
+    if (scheduled !== undefined) this.#compactor.schedule(scheduled).catch(() => {})
   }
 
   /**
@@ -70,17 +67,20 @@ export class KVStore implements StoreCore {
   /** Revision of the last finished physical compaction (-1 if none). */
   get finishedCompactRev (): bigint { return this.#compactor.finished }
 
-  /** Rebuilds the index from the `key` bucket; returns a scheduled-but-unfinished compaction. */
+  /**
+   * Rebuilds the index from the `key` bucket. The compaction revision is the newest one recorded
+   * (scheduled or finished); returns a scheduled compaction whose physical part did not finish.
+   */
   #restore (): bigint | undefined {
     const tx = this.be.readTx()
     this.index.clear()
     this.#currentRev = 1n
-    this.#compactMainRev = -1n
-    const finished = tx.get(Buckets.Meta, MetaKeys.FinishedCompactRev)
-    if (finished !== undefined) this.#compactMainRev = bytesToRev(finished).main
-    this.#compactor.finished = this.#compactMainRev
+    const fin = tx.get(Buckets.Meta, MetaKeys.FinishedCompactRev)
+    const finished = fin !== undefined ? bytesToRev(fin).main : -1n
+    if (finished > this.#compactor.finished) this.#compactor.finished = finished
     const sched = tx.get(Buckets.Meta, MetaKeys.ScheduledCompactRev)
     const scheduled = sched !== undefined ? bytesToRev(sched).main : undefined
+    this.#compactMainRev = scheduled !== undefined && scheduled > finished ? scheduled : finished
     let cur = 1n
     const keyToLease = new Map<string, bigint>()
     tx.forEach(Buckets.Key, (k, v) => {
@@ -105,7 +105,7 @@ export class KVStore implements StoreCore {
     }
     this.#currentRev = cur < this.#compactMainRev ? this.#compactMainRev : cur
     this.#consistentIndex = readConsistentIndex(tx)
-    return scheduled !== undefined && scheduled > this.#compactMainRev ? scheduled : undefined
+    return scheduled !== undefined && scheduled > finished ? scheduled : undefined
   }
 
   /** A read view at the current revision. Use it synchronously (do not keep it across awaits). */
