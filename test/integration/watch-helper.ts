@@ -58,11 +58,17 @@ export class StreamClient {
   #waiters: Array<() => void> = []
   #read = 0
   #partial = ''
+  #sent: Promise<void> = Promise.resolve()
+  /** Settles when the server sent 100 Continue. */
+  continued: Promise<void> = Promise.resolve()
   readonly responded: Promise<void>
 
   constructor (url: string, path: string, first?: unknown) {
     const u = new URL(url + path)
-    this.req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { 'transfer-encoding': 'chunked' } })
+    // Expect: 100-continue as curl sends it: etcd's Go server reads a streamed body only then.
+    this.req = request({
+      host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { 'transfer-encoding': 'chunked', expect: '100-continue' }
+    })
     this.req.on('error', () => { this.ended = true; this.#wake() })
     this.responded = new Promise((resolve) => {
       this.req.on('response', (res) => {
@@ -87,6 +93,7 @@ export class StreamClient {
       })
     })
     this.req.flushHeaders()
+    this.continued = new Promise((resolve) => this.req.once('continue', resolve))
     if (first !== undefined) this.write(first)
   }
 
@@ -97,10 +104,19 @@ export class StreamClient {
   }
 
   write (v: unknown): void {
-    this.req.write(typeof v === 'string' ? v : JSON.stringify(v) + '\n')
+    const data = typeof v === 'string' ? v : JSON.stringify(v) + '\n'
+    this.#sent = this.#sent.then(async () => {
+      await this.continued
+      if (!this.req.destroyed) this.req.write(data)
+    })
   }
 
-  end (): void { this.req.end() }
+  end (): void {
+    this.#sent = this.#sent.then(async () => {
+      await this.continued
+      if (!this.req.destroyed) this.req.end()
+    })
+  }
 
   /** Stops reading the response (the server sees a slow consumer). */
   pause (): void { this.res?.pause() }
