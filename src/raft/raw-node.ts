@@ -9,7 +9,7 @@
 //     rn.advance()
 //   }
 import type { Config } from './config.js'
-import { ErrStepLocalMsg, ErrStepPeerNotFound, RaftPanic } from './errors.js'
+import { ErrProposalDropped, ErrStepLocalMsg, ErrStepPeerNotFound, RaftPanic } from './errors.js'
 import type { EntryID } from './log.js'
 import { Raft, StateType } from './raft.js'
 import type { SoftState } from './raft.js'
@@ -158,11 +158,23 @@ export class RawNode {
     return this.raft.applyConfChange(asV2(cc))
   }
 
-  /** Feeds a message received from a peer. */
+  /**
+   * Feeds a message received from a peer. Throws ErrStepLocalMsg for local-only types and
+   * ErrStepPeerNotFound for a response from a node outside the configuration (both safe to log
+   * and ignore). A proposal or read forwarded by a peer that this node cannot accept (no leader,
+   * transfer in progress, size cap) is dropped silently, as there is nobody here to tell: the
+   * peer's client times out and retries (upstream returns ErrProposalDropped to the transport,
+   * which only logs it).
+   */
   step (m: Message): void {
     if (isLocalMsg(m.type)) throw new ErrStepLocalMsg()
     if (isResponseMsg(m.type) && !this.raft.trk.progress.has(m.from)) throw new ErrStepPeerNotFound()
-    this.raft.step(m)
+    try {
+      this.raft.step(m)
+    } catch (err) {
+      if (!(err instanceof ErrProposalDropped) || m.from === this.raft.id) throw err
+      this.raft.logger.debug('dropped a forwarded request', { from: String(m.from), type: m.type })
+    }
   }
 
   /**

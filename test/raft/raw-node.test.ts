@@ -101,6 +101,18 @@ describe('RawNode', () => {
     assert.throws(() => rn.step(newMessage({ type: MessageType.MsgAppResp, from: 9n, term: 1 })), ErrStepPeerNotFound)
   })
 
+  it('a forwarded proposal the node cannot take is dropped without an error to the transport', () => {
+    const net = new Network({ ids: [1n, 2n, 3n] })
+    net.campaign(1n)
+    net.isolate(3n)
+    net.node(1n).rn.transferLeader(3n) // proposals are dropped while it is pending
+    net.stabilize()
+    const fwd = newMessage({ type: MessageType.MsgProp, from: 2n, to: 1n, entries: [{ term: 0, index: 0, type: EntryType.EntryNormal, data: bytes('x') }] })
+    net.node(1n).rn.step(fwd)
+    assert.equal(net.raft(1n).raftLog.lastIndex(), 1)
+    assert.throws(() => net.node(1n).rn.propose(bytes('local')), ErrProposalDropped, 'a local proposal still reports it')
+  })
+
   it('mustSync is set for new entries or term/vote changes, not for a commit-only change', () => {
     const net = new Network({ ids: [1n, 2n, 3n] })
     net.campaign(1n)
