@@ -94,4 +94,6 @@ export interface Backend {
   close (): Promise<void>
   /** True once {@link close} was called. */
   readonly closed: boolean
+  /** True while {@link defrag} runs (writes are refused, reads may fail during the swap). */
+  readonly busy?: boolean
 }

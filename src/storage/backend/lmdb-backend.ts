@@ -122,6 +122,7 @@ export class LmdbBackend implements Backend {
   }
 
   get closed (): boolean { return this.#state === 'closed' }
+  get busy (): boolean { return this.#state === 'defrag' }
   get commits (): number { return this.#commits }
   get committedIndex (): ConsistentIndex { return this.#committed }
   get durableIndex (): ConsistentIndex { return this.#durable }

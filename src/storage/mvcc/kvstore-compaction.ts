@@ -10,6 +10,8 @@ export interface CompactionHost {
   readonly index: TreeIndex
   compactBatch (fn: (tx: BatchTx) => void): void
   readonly closed: boolean
+  /** True while the backend refuses writes for a while (defragmentation). */
+  readonly busy: boolean
 }
 
 /**
@@ -42,6 +44,11 @@ export class Compactor {
     for (;;) {
       if (this.#stopped) throw new Error('mvcc: compaction stopped')
       let done = false
+      if (this.host.busy) {
+        // the backend refuses writes while it defragments: wait for it
+        await sleep(10)
+        continue
+      }
       this.host.compactBatch((tx) => {
         const recs: Buffer[] = []
         tx.forEach(Buckets.Key, (k) => {

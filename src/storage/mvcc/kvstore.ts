@@ -217,6 +217,9 @@ export class KVStore implements StoreCore {
 
   get closed (): boolean { return this.#closed }
 
+  /** @internal True while the backend defragments. */
+  get busy (): boolean { return this.be.busy === true }
+
   /** @internal Used by the compactor. */
   compactBatch (fn: (tx: BatchTx) => void): void {
     this.be.batch(fn)

@@ -95,6 +95,19 @@ export class WatchableStore extends KVStore implements WatchHost {
     if (this.#victims.length > 0) this.#scheduleVictims(0)
   }
 
+  /**
+   * Swaps in a new backend (a snapshot from the leader) and rebuilds the index; every synced
+   * watcher then catches up from the new backend (etcd's watchableStore.Restore).
+   */
+  override restore (be: Backend): void {
+    super.restore(be)
+    for (const w of [...this.#synced.watchers]) {
+      this.#synced.delete(w)
+      this.#unsynced.add(w)
+    }
+    if (this.#unsynced.size > 0) this.#scheduleSync(0)
+  }
+
   /** @internal */
   streamClosed (ws: WatchStream): void {
     this.#streams.delete(ws)
@@ -138,7 +151,12 @@ export class WatchableStore extends KVStore implements WatchHost {
       this.#syncTimer = undefined
       if (this.closed) return
       const before = this.#unsynced.size
-      const progressed = this.#syncWatchers()
+      let progressed = false
+      try {
+        progressed = this.#syncWatchers()
+      } catch {
+        // the backend is briefly unreadable (defrag swapping files): try again later
+      }
       if (this.#unsynced.size > 0) this.#scheduleSync(progressed || this.#unsynced.size < before ? 0 : this.#syncInterval)
     }
     // An unref'd immediate does not stop the loop from blocking in poll, so only timeouts are unref'd.
@@ -150,7 +168,11 @@ export class WatchableStore extends KVStore implements WatchHost {
     const run = (): void => {
       this.#victimTimer = undefined
       if (this.closed) return
-      this.#moveVictims()
+      try {
+        this.#moveVictims()
+      } catch {
+        // prev_kv lookups failed while the backend was unreadable: retried on the next tick
+      }
       if (this.#victims.length > 0) this.#scheduleVictims(this.#victimInterval)
     }
     this.#victimTimer = delay === 0 ? setImmediate(run) : setTimeout(run, delay).unref()
@@ -190,7 +212,8 @@ export class WatchableStore extends KVStore implements WatchHost {
     const victims = new Map<Watcher, EventBatch>()
     let progressed = false
     for (const w of group.watchers) {
-      w.minRev = upTo + 1n
+      // (a watcher moved here by restore may wait for a revision beyond the new store's)
+      if (w.minRev <= upTo) w.minRev = upTo + 1n
       const eb = wb.get(w)
       if (eb === undefined) {
         if (upTo === curRev) {
