@@ -16,6 +16,7 @@ import type { ServerConfig } from './config.js'
 import { computeClusterId, computeMemberId, type Member } from './membership/member.js'
 import { encodeMemberContext, RaftCluster } from './membership/cluster.js'
 import { decodeWalMetadata, encodeWalMetadata } from './membership/wal-metadata.js'
+import { fetchClusterFromPeers, findSelf, remotePeerURLs } from './join.js'
 
 export interface Bootstrapped {
   backend: Backend
@@ -31,6 +32,8 @@ export interface Bootstrapped {
   confState: ConfState
   /** True when this member started a brand-new cluster. */
   isNew: boolean
+  /** Joining an existing cluster: the members its peers reported (dialled before raft knows them). */
+  remotes?: Member[]
 }
 
 /** Adapts the pino child logger to raft's logger interface. */
@@ -70,7 +73,9 @@ export function initialMembers (cfg: ServerConfig): Member[] {
       id: computeMemberId(urls, cfg.initialClusterToken),
       name,
       peerURLs: [...urls].sort(),
-      clientURLs: name === cfg.name ? cfg.clientURLs : [],
+      // Empty on every member, so the bootstrap entries are identical everywhere; each member
+      // publishes its client URLs through raft once it has a leader.
+      clientURLs: [],
       isLearner: false
     })
   }
@@ -96,12 +101,33 @@ export async function bootstrap (cfg: ServerConfig, hooks: BootstrapHooks = {}):
   try {
     if (!WAL.exist(cfg.walDir)) {
       if (!cfg.newCluster) {
-        throw new Error('joining an existing cluster (--initial-cluster-state existing) is not supported yet')
+        const rc = await fetchClusterFromPeers(remotePeerURLs(cfg))
+        const me = findSelf(cfg, rc)
+        const wal = await WAL.create(cfg.walDir, encodeWalMetadata({ memberId: me.id, clusterId: rc.clusterId }), { logger: log.child({ component: 'wal' }), onFsync: hooks.onFsync })
+        log.info({ memberId: me.id.toString(16), clusterId: rc.clusterId.toString(16) }, 'joining existing cluster')
+        return {
+          backend,
+          wal,
+          snapshotter,
+          storage,
+          rn: new RawNode(raftConfig(cfg, me.id, storage, 0)),
+          cluster: new RaftCluster(rc.clusterId, me.id),
+          memberId: me.id,
+          snapshot: undefined,
+          confState: { voters: [], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false },
+          isNew: false,
+          remotes: rc.members
+        }
       }
       const members = initialMembers(cfg)
       const self = members.find((m) => m.name === cfg.name)
       if (self === undefined) throw new Error(`couldn't find local name "${cfg.name}" in the initial cluster configuration`)
       const clusterId = computeClusterId(members.map((m) => m.id))
+      // A peer already serving another cluster means a wrong --initial-cluster(-token): refuse.
+      const running = await fetchClusterFromPeers(remotePeerURLs(cfg), 500).catch(() => undefined)
+      if (running !== undefined && running.clusterId !== clusterId) {
+        throw new Error(`cluster ID mismatch: peers of --initial-cluster serve cluster ${running.clusterId.toString(16)}, but this configuration gives cluster ${clusterId.toString(16)} (check --initial-cluster and --initial-cluster-token)`)
+      }
       const wal = await WAL.create(cfg.walDir, encodeWalMetadata({ memberId: self.id, clusterId }), { logger: log.child({ component: 'wal' }), onFsync: hooks.onFsync })
       const rn = new RawNode(raftConfig(cfg, self.id, storage, 0))
       const peers: Peer[] = members.map((m) => ({ id: m.id, context: encodeMemberContext(m) }))

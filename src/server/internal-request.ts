@@ -3,6 +3,7 @@
 // The encoding (msgpack with 64-bit integers as bigint) lives only here; it is what the WAL and
 // the peer transport carry inside raft entries.
 import { Packr } from 'msgpackr'
+import type { MemberAttrSetRequest } from './apply/membership.js'
 import type {
   CompactionRequest, DeleteRangeRequest, PutRequest, RangeRequest, TxnRequest
 } from '../api/etcdserverpb/kv.js'
@@ -18,6 +19,7 @@ export interface InternalRaftOps {
   leaseGrant: LeaseGrantRequest
   leaseRevoke: LeaseRevokeRequest
   leaseCheckpoint: LeaseCheckpointRequest
+  clusterMemberAttrSet: MemberAttrSetRequest
 }
 export type InternalOp = keyof InternalRaftOps
 

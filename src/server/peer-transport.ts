@@ -6,7 +6,7 @@ import { rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
-import { ErrStepPeerNotFound, MessageType, type Message, type RawNode } from '../raft/index.js'
+import { ErrStepPeerNotFound, MessageType, type Message, type RawNode, type SnapshotMetadata } from '../raft/index.js'
 import type { Backend } from '../storage/backend/index.js'
 import type { Snapshotter } from '../storage/snap/index.js'
 import { Transport, type PeerTLS } from '../rafthttp/index.js'
@@ -22,6 +22,8 @@ export interface PeerTransportDeps {
   cluster: RaftCluster
   backend (): Backend
   snapshotter: Snapshotter
+  /** The applied index, its term and the configuration there (what a sent snapshot covers). */
+  snapshotMeta (): SnapshotMetadata
   logger: Logger
   metrics: Registry
   tls?: PeerTLS
@@ -60,6 +62,11 @@ export function newPeerTransport (d: PeerTransportDeps): Transport {
     snapshots: {
       open: async (m: Message) => {
         const path = join(d.snapshotter.dir, `send-${m.to.toString(16)}-${process.pid}-${++tmpSeq}.db.tmp`)
+        // etcd's merged snapshot: it covers everything applied now, with the configuration now
+        // (the stored raft snapshot may predate a member added since). Taken synchronously before
+        // the copy starts, whose consistent index is then at least this index.
+        const metadata = d.snapshotMeta()
+        m.snapshot = { data: new Uint8Array(0), metadata }
         await d.backend().backup(path)
         return { path, size: statSync(path).size, release: () => rmSync(path, { force: true }) }
       },

@@ -35,6 +35,9 @@ import { V3Lock, type ConcurrencyClient } from './v3lock/index.js'
 import { V3Election } from './v3election/index.js'
 import { newPeerTransport, syncPeers } from './peer-transport.js'
 import { restoreFromSnapshot } from './snapshot-restore.js'
+import { ClusterService } from './cluster-server.js'
+import { memberAttrSetOp } from './apply/membership.js'
+import { outgoingHeaders } from '../rafthttp/index.js'
 import { backendPath } from '../storage/datadir.js'
 import type { SnapshotPolicyOptions } from './snapshot.js'
 import type { Transport } from '../rafthttp/index.js'
@@ -58,6 +61,9 @@ export class EtcdServer implements KVServer, ServerHealth {
   /** The peer transport (rafthttp); the peer routes hand it what arrives. */
   readonly transport: Transport
   #peersDirty = false
+  /** The Cluster service (member add/remove/update/promote/list, leader transfer). */
+  readonly clusterService: ClusterService
+  #finish: (() => void) | undefined
   readonly #b: Bootstrapped
   readonly #log: Logger
   readonly #kv: WatchableStore
@@ -86,7 +92,7 @@ export class EtcdServer implements KVServer, ServerHealth {
     this.clusterId = b.cluster.clusterId
     this.cluster = b.cluster
     this.#confState = b.confState
-    this.done = new Promise((_resolve, reject) => { this.#fatal = reject })
+    this.done = new Promise((resolve, reject) => { this.#fatal = reject; this.#finish = resolve })
     this.done.catch(() => {})
     metrics.serverId.set({ server_id: this.memberId.toString(16) }, 1)
     metrics.sources.keys = () => this.#stopped ? 0 : this.#kv.index.countRevisions('', '', this.#kv.currentRev)
@@ -137,7 +143,8 @@ export class EtcdServer implements KVServer, ServerHealth {
       cluster: b.cluster,
       wait: this.#proposer.wait,
       txnOptions: { leaseExists: (id) => this.lessor.has(id) },
-      extraOps: leaseApplyOps(this.lessor),
+      extraOps: { ...leaseApplyOps(this.lessor), clusterMemberAttrSet: memberAttrSetOp(b.cluster) },
+      onRemovedSelf: () => this.#onRemovedSelf(),
       logger: this.#log,
       onApplied: (index) => {
         this.#appliedWait.trigger(index)
@@ -178,6 +185,7 @@ export class EtcdServer implements KVServer, ServerHealth {
       cluster: b.cluster,
       backend: () => b.backend,
       snapshotter: b.snapshotter,
+      snapshotMeta: () => ({ index: this.#applier.appliedIndex, term: this.#applier.appliedTerm, confState: this.#confState }),
       logger: cfg.logger,
       metrics: cfg.metrics
     })
@@ -208,6 +216,26 @@ export class EtcdServer implements KVServer, ServerHealth {
       header: (rev) => this.header(rev),
       progressNotifyIntervalMs: cfg.progressNotifyIntervalMs ?? 10 * 60_000,
       maxResponseBytes: cfg.maxRequestBytes + 512 * 1024
+    })
+    this.clusterService = new ClusterService({
+      localId: this.memberId,
+      cluster: b.cluster,
+      rn: b.rn,
+      schedule: () => this.#node.schedule(),
+      wait: this.#proposer.wait,
+      // Its own ID space, far from the proposer's (IDs share one Wait).
+      ids: new IDGenerator(this.memberId, Date.now() - 30 * 86_400_000),
+      timeoutMs: reqTimeoutMs(cfg),
+      electionMs: electionTimeoutMs(cfg),
+      header: () => this.header(),
+      leader: () => this.#leader,
+      isLeader: () => this.isLeader(),
+      linearizableReadNotify: () => this.#readLoop.linearizableReadNotify(),
+      activeSince: (id) => this.transport.activeSince(id),
+      peerHeaders: () => outgoingHeaders(this.memberId, this.clusterId, cfg.peerURLs),
+      publish: (attrs) => this.#proposer.propose('clusterMemberAttrSet', attrs),
+      stopped: () => this.#stopped,
+      logger: this.#log
     })
     this.#node = new RaftNode({
       rn: b.rn,
@@ -265,7 +293,8 @@ export class EtcdServer implements KVServer, ServerHealth {
   }
 
   #start (): void {
-    syncPeers(this.transport, this.cluster, this.#b.isNew ? initialMembers(this.cfg) : [])
+    this.clusterService.publish(this.cfg.name, this.cfg.clientURLs).catch(() => {})
+    syncPeers(this.transport, this.cluster, this.#b.isNew ? initialMembers(this.cfg) : this.#b.remotes ?? [])
     this.#maybeCampaignAlone()
     this.lessor.start()
     this.#node.start()
@@ -306,9 +335,17 @@ export class EtcdServer implements KVServer, ServerHealth {
     if (!isLeader) this.lessor.demote()
   }
 
+  /** This member was removed from the cluster: stop serving about a second later, as etcd does. */
+  #onRemovedSelf (): void {
+    this.#log.warn({}, 'the member has been permanently removed from the cluster')
+    setTimeout(() => this.#finish?.(), 1000).unref()
+  }
+
   /** Stops raft, fails waiting requests, flushes and closes storage. */
   async stop (): Promise<void> {
     if (this.#stopped) return
+    // A leader hands over first, so the cluster does not wait out an election timeout.
+    await this.clusterService.transferOnShutdown()
     this.#stopped = true
     this.lessor.stop()
     this.lease.stop()

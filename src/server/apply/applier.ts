@@ -4,8 +4,7 @@
 // before a restart: their effects are skipped, their membership bookkeeping replayed.
 import type { Logger } from 'pino'
 import {
-  EntryType, ConfChangeType, decodeConfChange, decodeConfChangeV2, type ConfChangeI, type ConfState, type Entry,
-  type RawNode
+  EntryType, type ConfState, type Entry, type RawNode
 } from '../../raft/index.js'
 import type { KVStore, ApplyBatch } from '../../storage/mvcc/index.js'
 import { deleteRange, put, range, revHeader, txn, type TxnOptions } from '../txn/index.js'
@@ -13,7 +12,7 @@ import { decodeInternalRaftRequest, type InternalRaftRequest } from '../internal
 import type { ApplyResult } from '../proposer.js'
 import type { Wait } from '../../pkg/wait.js'
 import type { RaftCluster } from '../membership/cluster.js'
-import { decodeMemberContext } from '../membership/cluster.js'
+import { applyConfChangeEntry } from './membership.js'
 
 /** What applying one request produced, before the server fills the response header. */
 export interface CompactionResult {
@@ -34,6 +33,8 @@ export interface ApplierOptions {
   /** The configuration changed (conf change applied). */
   onConfState (cs: ConfState): void
   onRequestApplied? (op: InternalRaftRequest['op'], ok: boolean): void
+  /** This member was removed from the cluster by an applied conf change. */
+  onRemovedSelf? (): void
   /** Apply functions of the ops other services add (lease, …), keyed by op. */
   extraOps?: Partial<Record<InternalRaftRequest['op'], (batch: ApplyBatch, req: never) => unknown>>
 }
@@ -83,7 +84,7 @@ export class Applier {
             break
           case EntryType.EntryConfChange:
           case EntryType.EntryConfChangeV2:
-            this.#applyConfChange(e, fresh ? batch : undefined)
+            this.#applyConfChange(e, fresh ? batch : undefined, results)
             break
         }
       }
@@ -127,22 +128,11 @@ export class Applier {
     }
   }
 
-  #applyConfChange (e: Entry, batch: ApplyBatch | undefined): void {
+  #applyConfChange (e: Entry, batch: ApplyBatch | undefined, results: Array<{ id: bigint, r: ApplyResult }>): void {
     const o = this.#o
-    const cc: ConfChangeI = e.type === EntryType.EntryConfChange ? decodeConfChange(e.data) : decodeConfChangeV2(e.data)
-    const cs = o.rn.applyConfChange(cc)
-    o.onConfState(cs)
-    // Membership bookkeeping of v1 changes, whose context carries the member (etcd's layout).
-    if ('nodeID' in cc) {
-      switch (cc.type) {
-        case ConfChangeType.ConfChangeAddNode:
-        case ConfChangeType.ConfChangeAddLearnerNode:
-          if (cc.context.length > 0) o.cluster.addMember(decodeMemberContext(cc.context), batch?.tx)
-          break
-        case ConfChangeType.ConfChangeRemoveNode:
-          o.cluster.removeMember(cc.nodeID, batch?.tx)
-          break
-      }
-    }
+    const a = applyConfChangeEntry(e, o.rn, o.cluster, batch?.tx, () => o.kv.be.readTx())
+    o.onConfState(a.confState)
+    if (a.waiter !== undefined) results.push(a.waiter)
+    if (a.removedSelf) o.onRemovedSelf?.()
   }
 }
