@@ -95,3 +95,14 @@ export function runStreamCases (suite: string, cases: readonly StreamCase[], ext
     }
   })
 }
+
+export const b64 = (s: string): string => Buffer.from(s).toString('base64')
+export const unb64 = (s: string): string => Buffer.from(s, 'base64').toString()
+
+/** Status and normalized body, with lease-named keys, lease IDs and revisions made comparable. */
+export function shape (a: Answer, leases: string[] = []): unknown {
+  let text = JSON.stringify(norm(a.json ?? a.text))
+  for (const l of leases) text = text.split(`"${l}"`).join('"<lease>"')
+  const v = JSON.parse(text, (k, x) => (k === 'key' && typeof x === 'string' ? unb64(x).replace(/\/-?[0-9a-f]+$/, '/<lease>') : x))
+  return [a.status, v]
+}
