@@ -25,7 +25,16 @@ export default fp(async (app) => {
     openapi: {
       openapi: '3.0.3',
       info: openapiInfo,
-      tags: [{ name: 'KV', description: 'Keys and values: range, put, delete, transactions, compaction' }],
+      tags: [
+        { name: 'KV', description: 'Keys and values: range, put, delete, transactions, compaction' },
+        { name: 'Watch', description: 'Streams of changes to keys (newline-delimited JSON, or WebSocket)' },
+        { name: 'Lease', description: 'Leases: keys that expire together' },
+        { name: 'Cluster', description: 'Membership' },
+        { name: 'Maintenance', description: 'Status, alarms, defragmentation, hashes, snapshots, leadership' },
+        { name: 'Auth', description: 'Users, roles and authentication' },
+        { name: 'Lock', description: 'Distributed locks built on leases' },
+        { name: 'Election', description: 'Leader election built on leases' }
+      ],
       components: {
         securitySchemes: {
           Authorization: {
