@@ -2,6 +2,8 @@
 // on any member is visible to a linearizable read on every member (followers use ReadIndex).
 import { after, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { Cluster } from './harness.js'
 
 for (const size of [3, 5]) {
@@ -36,6 +38,48 @@ for (const size of [3, 5]) {
       assert.equal(res.status, 200)
       const members = await res.json() as Array<{ peerURLs: string[] }>
       assert.deepEqual(members.map((m) => m.peerURLs[0]).sort(), c.members.map((m) => m.peerURL).sort())
+    })
+
+    if (size !== 3) return
+
+    it('peer endpoints check versions and the cluster ID as etcd does', async () => {
+      const peer = c.members[0].peerURL
+      const cid = BigInt((await c.members[0].get('x', true)).body.header.cluster_id).toString(16)
+      const v = { 'X-Server-Version': '3.5.33', 'X-Min-Cluster-Version': '3.0.0' }
+      const cases: Array<{ path: string, method: string, headers: Record<string, string>, status: number, text: string }> = [
+        { path: '/raft', method: 'POST', headers: {}, status: 412, text: 'incompatible version\n' },
+        { path: '/raft', method: 'POST', headers: { 'X-Server-Version': '2.3.0', 'X-Min-Cluster-Version': '2.3.0', 'X-Etcd-Cluster-ID': cid }, status: 412, text: 'incompatible version\n' },
+        { path: '/raft', method: 'POST', headers: { ...v, 'X-Etcd-Cluster-ID': 'abc' }, status: 412, text: 'cluster ID mismatch\n' },
+        { path: '/raft', method: 'POST', headers: { ...v, 'X-Etcd-Cluster-ID': cid }, status: 400, text: 'error unmarshalling raft message\n' },
+        { path: '/raft/snapshot', method: 'POST', headers: { ...v, 'X-Etcd-Cluster-ID': 'abc' }, status: 412, text: 'cluster ID mismatch\n' },
+        { path: '/raft/stream/foo/1', method: 'GET', headers: { ...v, 'X-Etcd-Cluster-ID': cid }, status: 404, text: 'invalid path\n' },
+        { path: '/raft/stream/message/zz', method: 'GET', headers: { ...v, 'X-Etcd-Cluster-ID': cid }, status: 404, text: 'invalid from\n' },
+        { path: '/raft/stream/message/1234', method: 'GET', headers: { ...v, 'X-Etcd-Cluster-ID': cid }, status: 404, text: 'error sender not found\n' }
+      ]
+      for (const t of cases) {
+        const res = await fetch(peer + t.path, { method: t.method, headers: t.headers, ...(t.method === 'POST' ? { body: 'x' } : {}) })
+        assert.equal(res.status, t.status, `${t.method} ${t.path}`)
+        assert.equal(await res.text(), t.text, `${t.method} ${t.path}`)
+        assert.equal(res.headers.get('x-etcd-cluster-id'), cid)
+      }
+      const probe = await fetch(peer + '/raft/probing')
+      assert.equal(probe.status, 200)
+      assert.equal((await probe.json() as { OK: boolean }).OK, true)
+      // Peer routes are not reachable on a client URL.
+      assert.equal((await fetch(c.members[0].clientURL + '/raft/probing')).status, 404)
+      // Go JSON: IDs are bare numbers.
+      assert.match(await (await fetch(peer + '/members')).text(), /^\[\{"id":\d+,"peerURLs"/)
+    })
+
+    it('a member configured for another cluster refuses to start', async () => {
+      const stray = await c.newMember('stray')
+      await stray.start(['--name', 'stray', '--data-dir', stray.dataDir,
+        '--listen-client-urls', stray.clientURL, '--advertise-client-urls', stray.clientURL,
+        '--listen-peer-urls', stray.peerURL, '--initial-advertise-peer-urls', stray.peerURL,
+        '--initial-cluster', `stray=${stray.peerURL},m1=${c.members[0].peerURL}`, '--initial-cluster-token', 'another-token'])
+      assert.equal(await stray.exited, 1)
+      assert.match(readFileSync(join(c.dir, 'stray.log'), 'utf8'), /cluster ID mismatch/)
+      c.members.splice(c.members.indexOf(stray), 1)
     })
   })
 }
