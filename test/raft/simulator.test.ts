@@ -1,4 +1,5 @@
-// The seeded randomized simulator: RAFT_SIM_SEEDS seeds (default 500) for 3- and 5-node groups,
+// The seeded randomized simulator: RAFT_SIM_SEEDS seeds (default 500) of RAFT_SIM_STEPS steps
+// (default 800) for 3- and 5-node groups (RAFT_SIM_FIRST_SEED picks the first seed),
 // invariants checked after every step, plus every seed that ever failed as a named regression.
 // Invariants: one leader per term; committed entries never change; applied sequences are
 // prefixes of one another; term, commit and (persisted) vote monotonic per node; acknowledged
@@ -9,7 +10,7 @@ import assert from 'node:assert/strict'
 import { Simulation, SimulationError } from './sim/simulator.js'
 
 const seeds = Number(process.env.RAFT_SIM_SEEDS ?? 500)
-const steps = Number(process.env.RAFT_SIM_STEPS ?? 400)
+const steps = Number(process.env.RAFT_SIM_STEPS ?? 800)
 const firstSeed = Number(process.env.RAFT_SIM_FIRST_SEED ?? 1)
 
 /** Seeds that once failed (with what they found); each runs on every test run. */
