@@ -21,8 +21,13 @@ export interface ReadTx {
    * bucket), at most `limit` of them when `limit > 0`.
    */
   range (bucket: Bucket, start: Uint8Array, end?: Uint8Array, limit?: number): BucketEntry[]
-  /** Calls `fn` for each entry of the bucket in ascending key order until it returns false. */
-  forEach (bucket: Bucket, fn: (key: Buffer, value: Buffer) => boolean | undefined, start?: Uint8Array, end?: Uint8Array): void
+  /**
+   * Calls `fn` for each entry of `[start, end)` in ascending key order until it returns false.
+   * With `opts.view`, the buffers passed to `fn` may be reused after it returns (no copy; `fn`
+   * must not keep them); implementations may ignore the hint and pass copies.
+   */
+  forEach (bucket: Bucket, fn: (key: Buffer, value: Buffer) => boolean | undefined, start?: Uint8Array, end?: Uint8Array,
+    opts?: { view?: boolean }): void
 }
 
 /**

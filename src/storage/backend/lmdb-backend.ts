@@ -65,18 +65,20 @@ class LmdbReadTx implements ReadTx {
     return out
   }
 
-  forEach (bucket: Bucket, fn: (key: Buffer, value: Buffer) => boolean | undefined, start?: Uint8Array, end?: Uint8Array): void {
+  forEach (bucket: Bucket, fn: (key: Buffer, value: Buffer) => boolean | undefined, start?: Uint8Array, end?: Uint8Array,
+    opts: { view?: boolean } = {}): void {
     const db = this.be.db(bucket)
-    const opts: { start?: Buffer, end?: Buffer } = {}
-    if (start !== undefined && start.length > 0) opts.start = toBuf(start)
+    const range: { start?: Buffer, end?: Buffer } = {}
+    if (start !== undefined && start.length > 0) range.start = toBuf(start)
     if (end !== undefined) {
       if (start !== undefined && Buffer.compare(toBuf(end), toBuf(start)) <= 0) return
-      opts.end = toBuf(end)
+      range.end = toBuf(end)
     }
     // The iterator is consumed synchronously to the end (or until fn says stop) and never held
     // across an await.
-    for (const { key, value } of db.getRange(opts)) {
-      if (fn(copyBuf(key as Buffer), copyBuf(value)) === false) break
+    const view = opts.view === true
+    for (const { key, value } of db.getRange(range)) {
+      if ((view ? fn(key as Buffer, value) : fn(copyBuf(key as Buffer), copyBuf(value))) === false) break
     }
   }
 }
@@ -179,7 +181,7 @@ export class LmdbBackend implements Backend {
         h = crc32c(k, h)
         h = crc32c(v, h)
         return true
-      })
+      }, undefined, undefined, { view: true })
     }
     return h >>> 0
   }

@@ -28,6 +28,6 @@ export function hashByRev (tx: ReadTx, compactRev: bigint, rev: bigint, keep: Se
     h = crc32c(k, h)
     h = crc32c(v, h)
     return true
-  }, revToBytes({ main: 0n, sub: 0n }), revToBytes({ main: rev + 1n, sub: 0n }))
+  }, revToBytes({ main: 0n, sub: 0n }), revToBytes({ main: rev + 1n, sub: 0n }), { view: true })
   return { hash: h >>> 0, compactRevision: compactRev, hashRevision: rev, currentRevision: currentRev }
 }

@@ -1,4 +1,5 @@
 import type { KeyValue } from '../../api/mvccpb/kv.js'
+import { readInt64 } from './revision.js'
 
 /*
  * The value stored in the `key` bucket for one revision: a fixed header and the key and value
@@ -27,8 +28,8 @@ export function decodeKeyValue (b: Buffer): KeyValue {
   const key = b.subarray(o, o + kl); o += kl
   const createRevision = b.readBigInt64BE(o); o += 8
   const modRevision = b.readBigInt64BE(o); o += 8
-  const version = b.readBigInt64BE(o); o += 8
-  const lease = b.readBigInt64BE(o); o += 8
+  const version = readInt64(b, o); o += 8
+  const lease = readInt64(b, o); o += 8
   return { key, createRevision, modRevision, version, value: b.subarray(o), lease }
 }
 

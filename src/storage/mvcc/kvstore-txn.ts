@@ -5,7 +5,7 @@ import { ErrCompacted, ErrFutureRev } from './errors.js'
 import { endToString, keyToString } from './key-bytes.js'
 import type { LeaseAttacher, RangeOptions, RangeResult, TxnRead, TxnWrite } from './kv.js'
 import { decodeKeyValue, encodeKeyValue } from './kv-codec.js'
-import { revToBytes, type Revision } from './revision.js'
+import { revToBytes, smallBig, type Revision } from './revision.js'
 import type { TreeIndex } from './tree-index.js'
 
 /** What a transaction needs from the store (the store implements it). */
@@ -121,7 +121,7 @@ export class StoreTxnWrite implements TxnWrite {
       ver = prev.ver + 1n
       if (this.#core.lessor !== undefined) oldLease = readRevision(this.#tx, prev.modified).lease
     }
-    const idxRev: Revision = { main: rev, sub: BigInt(this.#changes.length) }
+    const idxRev: Revision = { main: rev, sub: smallBig(this.#changes.length) }
     const kv: KeyValue = {
       key: Buffer.from(key),
       value: Buffer.from(value),
@@ -152,7 +152,7 @@ export class StoreTxnWrite implements TxnWrite {
 
   #delete (k: string, modified: Revision): void {
     const rev = this.#beginRev + 1n
-    const idxRev: Revision = { main: rev, sub: BigInt(this.#changes.length) }
+    const idxRev: Revision = { main: rev, sub: smallBig(this.#changes.length) }
     const kv: KeyValue = { key: Buffer.from(k, 'latin1'), value: EMPTY, createRevision: 0n, modRevision: rev, version: 0n, lease: 0n }
     const lessor = this.#core.lessor
     const oldLease = lessor !== undefined ? readRevision(this.#tx, modified).lease : 0n

@@ -92,14 +92,15 @@ export class KVStore implements StoreCore {
         if (ki !== undefined) ki.tombstone(rev)
         keyToLease.delete(key)
       } else {
-        if (ki === undefined) this.index.restore(key, { main: kv.createRevision, sub: 0n }, rev, kv.version)
+        // (only created.main is ever read: share the revision object when it is the creation)
+        if (ki === undefined) this.index.restore(key, kv.createRevision === rev.main ? rev : { main: kv.createRevision, sub: 0n }, rev, kv.version)
         else ki.put(rev)
         if (kv.lease !== 0n) keyToLease.set(key, kv.lease)
         else keyToLease.delete(key)
       }
       if (rev.main > cur) cur = rev.main
       return true
-    })
+    }, undefined, undefined, { view: true }) // nothing above keeps k or v
     if (this.lessor !== undefined) {
       for (const [key, lease] of keyToLease) this.lessor.attach(lease, Buffer.from(key, 'latin1'))
     }

@@ -24,10 +24,26 @@ export function revToBytes (rev: Revision, tombstone = false): Buffer {
   return b
 }
 
+const SMALL: readonly bigint[] = Array.from({ length: 1024 }, (_, i) => BigInt(i))
+
+/** `n` as a bigint, shared for small values (saves a heap object per index entry). */
+export function smallBig (n: number): bigint {
+  return n >= 0 && n < SMALL.length ? SMALL[n] : BigInt(n)
+}
+
+/** Reads an int64 BE, returning a shared bigint for small non-negative values. */
+export function readInt64 (buf: Buffer, off: number): bigint {
+  if (buf.readUInt32BE(off) === 0) {
+    const lo = buf.readUInt32BE(off + 4)
+    if (lo < SMALL.length) return SMALL[lo]
+  }
+  return buf.readBigInt64BE(off)
+}
+
 /** Decodes the first 17 bytes of a revision key. */
 export function bytesToRev (b: Uint8Array): Revision {
   const buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength)
-  return { main: buf.readBigInt64BE(0), sub: buf.readBigInt64BE(9) }
+  return { main: buf.readBigInt64BE(0), sub: readInt64(buf, 9) }
 }
 
 /** True when the revision key carries the tombstone mark. */
