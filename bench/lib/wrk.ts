@@ -1,6 +1,6 @@
 // Runs wrk (Debian's package) with a generated Lua script that POSTs gateway JSON bodies, and
 // parses its throughput and latency percentiles.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -33,6 +33,44 @@ function luaScript (path: string, bodies: string[]): string {
     'end',
     ''
   ].join('\n')
+}
+
+function parseResult (stdout: string): WrkResult {
+  const m = /RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(stdout)
+  if (m === null) throw new Error(`could not parse wrk output:\n${stdout}`)
+  const [requests, sockErrors, statusErrors, p50us, p99us, durationUs] = m.slice(1).map(Number)
+  return { requests, errors: sockErrors + statusErrors, requestsPerSec: requests / (durationUs / 1e6), p50ms: p50us / 1000, p99ms: p99us / 1000 }
+}
+
+/** runWrk without blocking the event loop, so several can run at once (one per cluster member). */
+export async function runWrkAsync (url: string, path: string, bodies: string[], connections: number, seconds: number): Promise<WrkResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'wrk-'))
+  const script = join(dir, 'bench.lua')
+  writeFileSync(script, luaScript(path, bodies))
+  const child = spawn('wrk', ['-t', '1', '-c', String(connections), '-d', `${seconds}s`, '--timeout', '10s', '-s', script, url], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  let err = ''
+  child.stdout.on('data', (d: Buffer) => { out += d.toString() })
+  child.stderr.on('data', (d: Buffer) => { err += d.toString() })
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  if (code !== 0) throw new Error(`wrk failed: ${err}`)
+  return parseResult(out)
+}
+
+/**
+ * Spreads `connections` over several URLs (one wrk each, at the same time) and sums throughput;
+ * the percentiles are the worst of the parts.
+ */
+export async function runWrkSpread (urls: string[], path: string, bodies: string[], connections: number, seconds: number): Promise<WrkResult> {
+  const per = urls.map((_u, i) => Math.floor(connections / urls.length) + (i < connections % urls.length ? 1 : 0))
+  const parts = await Promise.all(urls.map(async (u, i) => await runWrkAsync(u, path, bodies, per[i], seconds)))
+  return {
+    requests: parts.reduce((s, p) => s + p.requests, 0),
+    errors: parts.reduce((s, p) => s + p.errors, 0),
+    requestsPerSec: parts.reduce((s, p) => s + p.requestsPerSec, 0),
+    p50ms: Math.max(...parts.map((p) => p.p50ms)),
+    p99ms: Math.max(...parts.map((p) => p.p99ms))
+  }
 }
 
 export function runWrk (url: string, path: string, bodies: string[], connections: number, seconds: number): WrkResult {
