@@ -7,7 +7,8 @@ const all: Record<string, string> = {
   gateway: 'gateway-bench.ts',
   raft: 'raft-bench.ts',
   wal: 'wal-bench.ts',
-  mvcc: 'mvcc-bench.ts'
+  mvcc: 'mvcc-bench.ts',
+  watch: 'watch-bench.ts'
 }
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'))
 const passthrough = process.argv.slice(2).filter((a) => a.startsWith('-'))

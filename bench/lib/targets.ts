@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url'
 export interface Target {
   name: 'etcd' | 'etcd-ts'
   clientURL: string
+  /** The server process's PID (for RSS readings). */
+  pid: number
   stop (): Promise<void>
 }
 
@@ -67,6 +69,7 @@ export async function startTarget (kind: Target['name'], extraFlags: string[] = 
   return {
     name: kind,
     clientURL,
+    pid: child.pid ?? 0,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve))
