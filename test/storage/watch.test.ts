@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
+import { join } from 'node:path'
 import { describe, it } from 'node:test'
+import { openBackend } from '../../src/storage/backend/index.js'
 import { WatchFilter } from '../../src/storage/mvcc/index.js'
-import { b, s } from './mvcc-helper.js'
+import { b, s, tempDir } from './mvcc-helper.js'
 import { del, ev, events, newWatchable, put, quiet, readUntil } from './watch-helper.js'
 
 describe('watch: synced watchers', () => {
@@ -213,5 +215,25 @@ describe('watch: catch-up, compaction, slow and many watchers', () => {
     assert.ok(all.every((r) => r.watchId === rangeId))
     assert.deepEqual(events(all).map((e) => s(e.kv.value)), Array.from({ length: keys }, (_, i) => String(i)))
     assert.equal(kv.watcherStats().synced, keys + 1)
+  })
+
+  it('after restore(backend) from a newer snapshot, synced watchers catch up from it', async (t) => {
+    const leader = await newWatchable(t)
+    for (let i = 0; i < 9; i++) put(leader, `k${i % 3}`, String(i)) // revisions 2..10
+    const snap = join(tempDir(t), 'snap.db')
+    await leader.be.backup(snap)
+    const follower = await newWatchable(t)
+    put(follower, 'k0', '0')
+    put(follower, 'k1', '1') // revision 3, the same history as the leader's so far
+    const ws = follower.newWatchStream()
+    ws.watch(b('k'), b('l'))
+    const be = await openBackend({ path: snap })
+    t.after(() => be.close())
+    follower.restore(be)
+    assert.equal(follower.currentRev, 10n)
+    const got = await readUntil(ws, (g) => events(g).length >= 7)
+    assert.deepEqual(events(got).map(ev), ['PUT k2@4=2', 'PUT k0@5=3', 'PUT k1@6=4', 'PUT k2@7=5', 'PUT k0@8=6', 'PUT k1@9=7', 'PUT k2@10=8'])
+    put(follower, 'k0', 'live')
+    assert.deepEqual((await readUntil(ws, (g) => g.length >= 1))[0].events.map(ev), ['PUT k0@11=live'])
   })
 })
