@@ -74,10 +74,18 @@ export function serverConfig (cfg: Config, logger: Logger, metrics: Registry, tr
     leaseCheckpoint: cfg['experimental-enable-lease-checkpoint'],
     leaseCheckpointPersist: cfg['experimental-enable-lease-checkpoint-persist'],
     progressNotifyIntervalMs: cfg['progress-notify-interval'],
+    peerTLS: peerDialTLS(cfg['peer-transport-security']),
     logger,
     metrics,
     traces
   }
+}
+
+/** What the peer transport dials https peers with: the peer cert as client cert, the peer CA. */
+function peerDialTLS (sec: TransportSecurity): ServerConfig['peerTLS'] {
+  const read = (f: string): Buffer | undefined => f === '' ? undefined : readFileSync(f)
+  const t = { ca: read(sec['trusted-ca-file']), cert: read(sec['client-cert-file'] !== '' ? sec['client-cert-file'] : sec['cert-file']), key: read(sec['client-key-file'] !== '' ? sec['client-key-file'] : sec['key-file']) }
+  return t.ca === undefined && t.cert === undefined ? undefined : t
 }
 
 function httpsOptions (sec: TransportSecurity): Record<string, unknown> | undefined {
@@ -153,7 +161,10 @@ export async function startEtcd (cfg: Config): Promise<Etcd> {
     for (const url of cfg['listen-peer-urls']) {
       const app = newRoot(peerLg, listenAddress(url).secure, cfg['peer-transport-security'], 64 * 1024 * 1024)
       await app.register(corePlugin, { server: () => server })
-      await app.register(peerPlugin)
+      await app.register(peerPlugin, {
+        allowedCN: cfg['peer-transport-security']['allowed-cn'],
+        allowedHostname: cfg['peer-transport-security']['allowed-hostname']
+      })
       peers.push(app)
       peerURLs.push(await listen(app, url))
     }

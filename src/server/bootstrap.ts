@@ -101,7 +101,7 @@ export async function bootstrap (cfg: ServerConfig, hooks: BootstrapHooks = {}):
   try {
     if (!WAL.exist(cfg.walDir)) {
       if (!cfg.newCluster) {
-        const rc = await fetchClusterFromPeers(remotePeerURLs(cfg))
+        const rc = await fetchClusterFromPeers(remotePeerURLs(cfg), 2000, cfg.peerTLS)
         const me = findSelf(cfg, rc)
         const wal = await WAL.create(cfg.walDir, encodeWalMetadata({ memberId: me.id, clusterId: rc.clusterId }), { logger: log.child({ component: 'wal' }), onFsync: hooks.onFsync })
         log.info({ memberId: me.id.toString(16), clusterId: rc.clusterId.toString(16) }, 'joining existing cluster')
@@ -124,7 +124,7 @@ export async function bootstrap (cfg: ServerConfig, hooks: BootstrapHooks = {}):
       if (self === undefined) throw new Error(`couldn't find local name "${cfg.name}" in the initial cluster configuration`)
       const clusterId = computeClusterId(members.map((m) => m.id))
       // A peer already serving another cluster means a wrong --initial-cluster(-token): refuse.
-      const running = await fetchClusterFromPeers(remotePeerURLs(cfg), 500).catch(() => undefined)
+      const running = await fetchClusterFromPeers(remotePeerURLs(cfg), 500, cfg.peerTLS).catch(() => undefined)
       if (running !== undefined && running.clusterId !== clusterId) {
         throw new Error(`cluster ID mismatch: peers of --initial-cluster serve cluster ${running.clusterId.toString(16)}, but this configuration gives cluster ${clusterId.toString(16)} (check --initial-cluster and --initial-cluster-token)`)
       }

@@ -5,7 +5,7 @@
 // over the peer port), member list, leadership transfer, and publishing this member's name and
 // client URLs once it has a leader.
 import type { Logger } from 'pino'
-import { request } from 'undici'
+import { request, type Dispatcher } from 'undici'
 import { ConfChangeType, confChange, type ConfChange, type RawNode } from '../raft/index.js'
 import type {
   ClusterServer, Member as ApiMember, MemberAddRequest, MemberAddResponse, MemberListRequest, MemberListResponse,
@@ -51,6 +51,8 @@ export interface ClusterServiceDeps {
   activeSince (id: bigint): number
   /** The peer-request headers (cluster ID, sender …) for forwarding to the leader. */
   peerHeaders (): Record<string, string>
+  /** Dials https peers (peer TLS); undefined: undici's global dispatcher. */
+  dispatcher?: Dispatcher
   /** Proposes this member's attributes (name, client URLs) through raft. */
   publish (attrs: { memberID: bigint, name: string, clientURLs: string[] }): Promise<unknown>
   /** True once the server is stopping. */
@@ -226,7 +228,7 @@ export class ClusterService implements ClusterServer {
     for (const u of leader.peerURLs) {
       try {
         const res = await request(`${u}/members/promote/${id.toString()}`, {
-          method: 'POST', headers: d.peerHeaders(), headersTimeout: d.timeoutMs, bodyTimeout: d.timeoutMs
+          method: 'POST', headers: d.peerHeaders(), headersTimeout: d.timeoutMs, bodyTimeout: d.timeoutMs, dispatcher: d.dispatcher
         })
         const text = await res.body.text()
         if (res.statusCode === 200) return

@@ -46,6 +46,8 @@ export interface ServerConfig {
   leaseCheckpointIntervalMs?: number
   /** Interval of watch progress notifications, ms (`progress-notify-interval`). */
   progressNotifyIntervalMs?: number
+  /** TLS material for dialling https peer URLs (`--peer-trusted-ca-file`, `--peer-cert-file`, `--peer-key-file`). */
+  peerTLS?: { ca?: Buffer, cert?: Buffer, key?: Buffer }
   logger: Logger
   metrics: Registry
   /** Where slow requests are recorded for /debug/requests (set at log level debug). */

@@ -3,7 +3,7 @@
 // URLs; the cluster ID is in X-Etcd-Cluster-ID), find this member among them by its peer URLs
 // (an operator added it with member add first), and start raft with an empty log: the leader
 // sends the log, or a snapshot when the log was compacted.
-import { request } from 'undici'
+import { Agent, request, type Dispatcher } from 'undici'
 import type { ServerConfig } from './config.js'
 import type { Member } from './membership/member.js'
 
@@ -15,12 +15,26 @@ export interface RemoteCluster {
 
 interface GoMember { id: string, name?: string, peerURLs: string[], clientURLs?: string[], isLearner?: boolean }
 
+/** A dispatcher for peer requests outside the transport (https peers need the peer TLS material). */
+export function peerDispatcher (tls: ServerConfig['peerTLS']): Dispatcher | undefined {
+  return tls === undefined ? undefined : new Agent({ connect: { ...tls } })
+}
+
 /** Asks each URL in turn for GET /members; the first answer wins. */
-export async function fetchClusterFromPeers (urls: string[], timeoutMs = 2000): Promise<RemoteCluster> {
+export async function fetchClusterFromPeers (urls: string[], timeoutMs = 2000, tls?: ServerConfig['peerTLS']): Promise<RemoteCluster> {
   const errors: string[] = []
+  const dispatcher = peerDispatcher(tls)
+  try {
+    return await firstAnswer(urls, timeoutMs, dispatcher, errors)
+  } finally {
+    await dispatcher?.close()
+  }
+}
+
+async function firstAnswer (urls: string[], timeoutMs: number, dispatcher: Dispatcher | undefined, errors: string[]): Promise<RemoteCluster> {
   for (const u of urls) {
     try {
-      const res = await request(`${u.replace(/\/$/, '')}/members`, { method: 'GET', headersTimeout: timeoutMs, bodyTimeout: timeoutMs })
+      const res = await request(`${u.replace(/\/$/, '')}/members`, { method: 'GET', headersTimeout: timeoutMs, bodyTimeout: timeoutMs, dispatcher })
       const text = await res.body.text()
       if (res.statusCode !== 200) { errors.push(`${u}: ${res.statusCode}`); continue }
       const cid = res.headers['x-etcd-cluster-id']

@@ -36,6 +36,7 @@ import { V3Election } from './v3election/index.js'
 import { newPeerTransport, syncPeers } from './peer-transport.js'
 import { restoreFromSnapshot } from './snapshot-restore.js'
 import { ClusterService } from './cluster-server.js'
+import { peerDispatcher } from './join.js'
 import { memberAttrSetOp } from './apply/membership.js'
 import { outgoingHeaders } from '../rafthttp/index.js'
 import { backendPath } from '../storage/datadir.js'
@@ -185,6 +186,7 @@ export class EtcdServer implements KVServer, ServerHealth {
       cluster: b.cluster,
       backend: () => b.backend,
       snapshotter: b.snapshotter,
+      tls: cfg.peerTLS,
       snapshotMeta: () => ({ index: this.#applier.appliedIndex, term: this.#applier.appliedTerm, confState: this.#confState }),
       logger: cfg.logger,
       metrics: cfg.metrics
@@ -233,6 +235,7 @@ export class EtcdServer implements KVServer, ServerHealth {
       linearizableReadNotify: () => this.#readLoop.linearizableReadNotify(),
       activeSince: (id) => this.transport.activeSince(id),
       peerHeaders: () => outgoingHeaders(this.memberId, this.clusterId, cfg.peerURLs),
+      dispatcher: peerDispatcher(cfg.peerTLS),
       publish: (attrs) => this.#proposer.propose('clusterMemberAttrSet', attrs),
       stopped: () => this.#stopped,
       logger: this.#log

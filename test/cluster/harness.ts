@@ -68,7 +68,7 @@ export async function post (base: string, path: string, body: unknown, timeoutMs
 export const b64 = (s: string): string => Buffer.from(s).toString('base64')
 export const unb64 = (s: string): string => Buffer.from(s, 'base64').toString()
 
-export interface MemberSpec { name: string, clientPort: number, peerPort: number }
+export interface MemberSpec { name: string, clientPort: number, peerPort: number, peerScheme?: 'http' | 'https' }
 
 export class Member {
   readonly name: string
@@ -84,7 +84,7 @@ export class Member {
     this.name = spec.name
     this.dataDir = join(dir, spec.name)
     this.clientURL = `http://127.0.0.1:${spec.clientPort}`
-    this.peerURL = `http://127.0.0.1:${spec.peerPort}`
+    this.peerURL = `${spec.peerScheme ?? 'http'}://127.0.0.1:${spec.peerPort}`
     mkdirSync(dir, { recursive: true })
     this.#log = createWriteStream(join(dir, `${spec.name}.log`), { flags: 'a' })
   }
@@ -181,6 +181,8 @@ export interface ClusterOptions {
   snapshotCount?: number
   catchUpEntries?: number
   extraArgs?: string[]
+  /** https peer URLs (give the --peer-* TLS flags in extraArgs). */
+  peerTLS?: boolean
 }
 
 /** Waits until `f` returns a value other than undefined, polling every `every` ms. */
@@ -201,14 +203,14 @@ export class Cluster {
   readonly token = 'etcd-ts-cluster-test'
 
   constructor (o: ClusterOptions) {
-    this.o = { heartbeatMs: 50, electionMs: 500, snapshotCount: 10_000, catchUpEntries: 5000, extraArgs: [], ...o }
+    this.o = { heartbeatMs: 50, electionMs: 500, snapshotCount: 10_000, catchUpEntries: 5000, extraArgs: [], peerTLS: false, ...o }
     this.dir = mkdtempSync(join(tmpdir(), 'etcd-ts-cluster-'))
   }
 
   /** Allocates ports for a new member (not started). */
   async newMember (name: string): Promise<Member> {
     const [clientPort, peerPort] = await freePorts(2)
-    const m = new Member({ name, clientPort, peerPort }, this.dir)
+    const m = new Member({ name, clientPort, peerPort, peerScheme: this.o.peerTLS ? 'https' : 'http' }, this.dir)
     this.members.push(m)
     return m
   }
