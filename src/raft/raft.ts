@@ -29,7 +29,7 @@ export const StateType = {
   StateLeader: 2,
   StatePreCandidate: 3
 } as const
-// eslint-disable-next-line @typescript-eslint/no-redeclare -- the as-const table and its union share a name
+
 export type StateType = typeof StateType[keyof typeof StateType]
 const stateNames = ['StateFollower', 'StateCandidate', 'StateLeader', 'StatePreCandidate']
 export function stateName (s: StateType): string { return stateNames[s] }
@@ -40,7 +40,7 @@ export const CampaignType = {
   Election: 'CampaignElection',
   Transfer: 'CampaignTransfer'
 } as const
-// eslint-disable-next-line @typescript-eslint/no-redeclare -- the as-const table and its union share a name
+
 export type CampaignType = typeof CampaignType[keyof typeof CampaignType]
 const transferCtx = new TextEncoder().encode(CampaignType.Transfer)
 

@@ -30,7 +30,7 @@ export const SnapshotStatus = {
   SnapshotFinish: 'finish',
   SnapshotFailure: 'failure'
 } as const
-// eslint-disable-next-line @typescript-eslint/no-redeclare -- the as-const table and its union share a name
+
 export type SnapshotStatus = typeof SnapshotStatus[keyof typeof SnapshotStatus]
 
 /** One batch of work for the host. Fields with nothing to do are empty / undefined. */

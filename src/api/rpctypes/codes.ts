@@ -21,7 +21,7 @@ export const GrpcCode = {
   DataLoss: 15,
   Unauthenticated: 16
 } as const
-// eslint-disable-next-line @typescript-eslint/no-redeclare -- the as-const table and its union share a name
+
 export type GrpcCode = typeof GrpcCode[keyof typeof GrpcCode]
 
 const httpStatusByCode: readonly number[] = [

@@ -7,7 +7,7 @@ export const VoteResult = {
   VoteLost: 2,
   VoteWon: 3
 } as const
-// eslint-disable-next-line @typescript-eslint/no-redeclare -- the as-const table and its union share a name
+
 export type VoteResult = typeof VoteResult[keyof typeof VoteResult]
 
 /** Returns the acknowledged (matched) index of a voter, or undefined when unknown. */

@@ -17,7 +17,7 @@ export const CodecKind = {
   ConfChange: 7,
   ConfChangeV2: 8
 } as const
-// eslint-disable-next-line @typescript-eslint/no-redeclare -- the as-const table and its union share a name
+
 export type CodecKind = typeof CodecKind[keyof typeof CodecKind]
 
 /** Thrown when bytes cannot be decoded (wrong version or kind, truncated, trailing garbage). */

@@ -12,7 +12,7 @@ export const EntryType = {
   EntryConfChange: 1,
   EntryConfChangeV2: 2
 } as const
-// eslint-disable-next-line @typescript-eslint/no-redeclare -- the as-const table and its union share a name
+
 export type EntryType = typeof EntryType[keyof typeof EntryType]
 
 export interface Entry {
@@ -72,7 +72,7 @@ export const MessageType = {
   MsgPreVote: 17,
   MsgPreVoteResp: 18
 } as const
-// eslint-disable-next-line @typescript-eslint/no-redeclare -- the as-const table and its union share a name
+
 export type MessageType = typeof MessageType[keyof typeof MessageType]
 
 const messageTypeNames: string[] = []
@@ -106,7 +106,7 @@ export const ConfChangeType = {
   ConfChangeUpdateNode: 2,
   ConfChangeAddLearnerNode: 3
 } as const
-// eslint-disable-next-line @typescript-eslint/no-redeclare -- the as-const table and its union share a name
+
 export type ConfChangeType = typeof ConfChangeType[keyof typeof ConfChangeType]
 
 /** How a ConfChangeV2 moves through joint consensus. */
@@ -118,7 +118,7 @@ export const ConfChangeTransition = {
   /** Always joint, left only by an explicit empty ConfChangeV2. */
   ConfChangeTransitionJointExplicit: 2
 } as const
-// eslint-disable-next-line @typescript-eslint/no-redeclare -- the as-const table and its union share a name
+
 export type ConfChangeTransition = typeof ConfChangeTransition[keyof typeof ConfChangeTransition]
 
 /** A single-step (v1) membership change. */

@@ -10,7 +10,7 @@ export const ProgressStateType = {
   /** A snapshot is being sent; no MsgApp until it is reported. */
   StateSnapshot: 2
 } as const
-// eslint-disable-next-line @typescript-eslint/no-redeclare -- the as-const table and its union share a name
+
 export type ProgressStateType = typeof ProgressStateType[keyof typeof ProgressStateType]
 
 const stateNames = ['StateProbe', 'StateReplicate', 'StateSnapshot']

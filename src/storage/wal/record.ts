@@ -25,7 +25,7 @@ export const RecordType = {
   CrcType: 4,
   SnapshotType: 5
 } as const
-// eslint-disable-next-line @typescript-eslint/no-redeclare -- the as-const table and its union share a name
+
 export type RecordType = typeof RecordType[keyof typeof RecordType]
 
 /** True when `t` is one of the five record types. */
