@@ -153,6 +153,28 @@ async function keepalives (t: Target): Promise<number> {
   return w.requestsPerSec
 }
 
+/**
+ * Lease expiry: leases of TTL 2 s with one key each; the delay from the moment the lease is due
+ * (grant answered + TTL) to the DELETE event of its key, read from a watch.
+ */
+async function expiryDelay (t: Target, n = 10): Promise<{ p50: number, max: number }> {
+  const deleted = new Map<string, number>()
+  const close = await openWatchers(t.clientURL, 1, 'exp/', 'exp0', (evs) => {
+    for (const ev of evs) if (ev.type === 'DELETE') deleted.set(Buffer.from(ev.kv.key, 'base64').toString(), now())
+  })
+  const due = new Map<string, number>()
+  await Promise.all(Array.from({ length: n }, async (_, i) => {
+    const g = await (await fetch(t.clientURL + '/v3/lease/grant', { method: 'POST', body: JSON.stringify({ TTL: 2 }) })).json() as { ID: string, TTL: string }
+    const at = now() + Number(g.TTL) * 1000
+    await fetch(t.clientURL + '/v3/kv/put', { method: 'POST', body: JSON.stringify({ key: b64(`exp/${i}`), value: b64('x'), lease: g.ID }) })
+    due.set(`exp/${i}`, at)
+  }))
+  for (let i = 0; i < 200 && deleted.size < n; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+  close()
+  const d = [...due].map(([k, at]) => (deleted.get(k) ?? NaN) - at).sort((a, b) => a - b)
+  return { p50: d[Math.floor(d.length / 2)], max: d[d.length - 1] }
+}
+
 interface Row { name: string, etcd: string, ts: string }
 
 async function main (): Promise<void> {
@@ -162,6 +184,11 @@ async function main (): Promise<void> {
     const t = await startTarget(kind)
     const r: Record<string, string> = {}
     try {
+      if (process.argv.includes('--expiry-only')) {
+        const e = await expiryDelay(t)
+        console.log(kind, `lease expiry → DELETE event: p50 ${e.p50.toFixed(0)} ms, max ${e.max.toFixed(0)} ms after due`)
+        continue
+      }
       for (const watchers of [1, 1000]) {
         for (const rate of [100, 1000]) {
           const l = await latency(t, watchers, rate)
@@ -174,12 +201,16 @@ async function main (): Promise<void> {
       r['memory per idle watcher'] = `${f.bytesPerWatcher.toFixed(0)} B`
       console.error(kind, r[`fan-out ${fanout} watchers`], r['memory per idle watcher'])
       r['keep-alives'] = `${(await keepalives(t)).toFixed(0)} /s`
+      const e = await expiryDelay(t)
+      r['lease expiry → DELETE event (TTL 2 s, 10 leases)'] = `p50 ${e.p50.toFixed(0)} ms, max ${e.max.toFixed(0)} ms after due`
+      console.error(kind, r['lease expiry → DELETE event (TTL 2 s, 10 leases)'])
       console.error(kind, r['keep-alives'])
     } finally {
       await t.stop()
     }
     results[kind] = r
   }
+  if (process.argv.includes('--expiry-only')) return
   for (const name of Object.keys(results.etcd)) rows.push({ name, etcd: results.etcd[name], ts: results['etcd-ts'][name] })
   const cpu = cpus()
   const md = [
