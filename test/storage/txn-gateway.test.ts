@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { describe, it, type TestContext } from 'node:test'
 import { CompareResult, CompareTarget, SortOrder, SortTarget, type RequestOp } from '../../src/api/etcdserverpb/kv.js'
 import type { KeyValue } from '../../src/api/mvccpb/kv.js'
+import { isTxnReadonly, isTxnSerializable } from '../../src/server/txn/index.js'
 import { b, newStore, s } from './mvcc-helper.js'
 import { Harness } from './txn-harness.js'
 
@@ -297,6 +298,16 @@ describe('txn: txn (cases 5, 6, 72–79)', () => {
     assert.equal(r2.responseRange.header.revision, 2n)
     assert.deepEqual(r2.responseRange.kvs.map(view), [['a', 2n, 2n, 1n, '1', 0n]])
     assert.equal(r.header.revision, 2n)
+  })
+
+  it('classifies txns as read-only and serializable as etcd does', () => {
+    const ser = { requestRange: { key: b('a'), serializable: true } }
+    assert.equal(isTxnReadonly({ success: [rangeOp('a'), { requestTxn: { failure: [rangeOp('b')] } }] }), true)
+    assert.equal(isTxnReadonly({ success: [rangeOp('a')], failure: [{ requestTxn: { success: [putOp('b')] } }] }), false)
+    assert.equal(isTxnSerializable({ success: [ser], failure: [ser] }), true)
+    assert.equal(isTxnSerializable({ success: [ser, rangeOp('a')] }), false)
+    assert.equal(isTxnSerializable({ success: [{ requestTxn: { success: [ser] } }] }), false)
+    assert.equal(isTxnSerializable({}), true)
   })
 
   it('a read-only txn runs on a read view', async (t) => {

@@ -23,13 +23,10 @@ export function isTxnReadonly (r: TxnRequest): boolean {
   return ro(r.success) && ro(r.failure)
 }
 
-/** True when every range of the txn is serializable and it does not write (etcd's IsTxnSerializable). */
+/** True when every op of both branches is a serializable range (etcd's IsTxnSerializable; a nested txn is not). */
 export function isTxnSerializable (r: TxnRequest): boolean {
-  const ser = (ops: readonly RequestOp[] | undefined): boolean => (ops ?? []).every((op) => {
-    if ('requestRange' in op) return op.requestRange.serializable === true
-    if ('requestTxn' in op) return isTxnSerializable(op.requestTxn)
-    return !('requestPut' in op || 'requestDeleteRange' in op)
-  })
+  const ser = (ops: readonly RequestOp[] | undefined): boolean =>
+    (ops ?? []).every((op) => 'requestRange' in op && op.requestRange.serializable === true)
   return ser(r.success) && ser(r.failure)
 }
 
