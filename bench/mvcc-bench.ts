@@ -117,7 +117,8 @@ try {
   const path = join(base, 'big', 'member', 'snap', 'db')
   const m0 = mem()
   let loaded = 0
-  {
+  // (in a function of its own, so the loaded store is garbage once it returns)
+  const load = async (): Promise<void> => {
     const be2 = await openBackend({ path })
     const kv2 = new KVStore(be2)
     const per = 10_000
@@ -141,6 +142,7 @@ try {
     await kv2.close()
     await be2.close()
   }
+  await load()
   gc?.()
   {
     const mBefore = mem()
