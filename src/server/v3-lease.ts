@@ -38,6 +38,13 @@ export interface V3LeaseDeps {
   ids: IDGenerator
   logger: Logger
   metrics?: Registry
+  /**
+   * Forwards a keep-alive to the leader from a follower (etcd's leasehttp POST /leases); resolves
+   * with the TTL (0 = unknown lease). Absent: followers answer ErrNotLeader / ErrNoLeader.
+   */
+  forwardKeepAlive? (id: LeaseID): Promise<number>
+  /** Forwards a time-to-live to the leader (leasehttp /leases/internal); absent: answered locally. */
+  forwardTimeToLive? (r: LeaseTimeToLiveRequest): Promise<LeaseTimeToLiveResponse>
 }
 
 /** The lessor's minimum TTL (etcd: ceil of 1.5 election timeouts in whole ticks, in seconds). */
@@ -118,8 +125,10 @@ export class V3Lease implements LeaseServer {
   async #renew (id: LeaseID): Promise<number> {
     if (this.#stopped) throw ErrStopped()
     if (!this.#d.isLeader()) {
-      // Followers forward keep-alives to the leader (peer /leases); not served yet.
-      throw this.#d.leader() === 0n ? ErrNoLeader() : ErrNotLeader()
+      // Only the leader's lessor tracks expiry: followers forward (peer /leases) when they can.
+      if (this.#d.leader() === 0n) throw ErrNoLeader()
+      if (this.#d.forwardKeepAlive !== undefined) return await this.#d.forwardKeepAlive(id)
+      throw ErrNotLeader()
     }
     // A lease granted but not yet applied here must not be reported missing.
     await this.#d.waitAppliedCommitted()
@@ -135,6 +144,9 @@ export class V3Lease implements LeaseServer {
   /** Remaining and granted TTL; an unknown lease answers TTL -1 (not an error, as etcd). */
   async leaseTimeToLive (r: LeaseTimeToLiveRequest): Promise<LeaseTimeToLiveResponse> {
     const id = r.ID ?? 0n
+    if (!this.#d.isLeader() && this.#d.leader() !== 0n && this.#d.forwardTimeToLive !== undefined) {
+      return await this.#d.forwardTimeToLive({ ID: id, keys: r.keys === true })
+    }
     await this.#d.linearizableReadNotify()
     const t = this.#d.lessor.timeToLive(id, r.keys === true)
     if (t === undefined) return { header: this.#d.header(), ID: id, TTL: -1n, grantedTTL: 0n, keys: [] }
