@@ -96,7 +96,9 @@ export class Member {
   async start (args: string[]): Promise<void> {
     this.args = args
     const main = await buildMember()
-    const p = spawn(process.execPath, ['--max-old-space-size=256', main, ...args], {
+    // CLUSTER_NODE_ARGS: extra node flags for every member (e.g. --cpu-prof when investigating).
+    const nodeArgs = (process.env.CLUSTER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')
+    const p = spawn(process.execPath, ['--max-old-space-size=256', ...nodeArgs, main, ...args], {
       cwd: root,
       env: { PATH: process.env.PATH, ETCD_TS_FAILPOINTS: '1' },
       stdio: ['ignore', 'pipe', 'pipe']
