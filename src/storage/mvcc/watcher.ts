@@ -2,7 +2,6 @@ import { EventType, type Event } from '../../api/mvccpb/kv.js'
 
 /** Server-side event filters of a watch (etcd's WatchCreateRequest.FilterType). */
 export const WatchFilter = { NOPUT: 0, NODELETE: 1 } as const
-// eslint-disable-next-line @typescript-eslint/no-redeclare -- the as-const table and its union share a name
 export type WatchFilter = typeof WatchFilter[keyof typeof WatchFilter]
 
 /** One message of a watch stream (etcd's mvcc.WatchResponse). */
