@@ -31,6 +31,9 @@ const healthIntervalMs = 5000
 /** A learner is ready for promotion once its log reaches this share of the leader's. */
 const readyPercent = 0.9
 
+/** What a learner answers to every client call but serializable reads (etcd's learner RPC filter). */
+export const ErrNotSupportedForLearner = (): CodedError => new CodedError('ErrNotSupportedForLearner', 'etcdserver: rpc not supported for learner')
+
 const ErrMemberBadURLs = (): CodedError => new CodedError('ErrMemberBadURLs', 'etcdserver: given member URLs are invalid')
 
 export interface ClusterServiceDeps {

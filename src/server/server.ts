@@ -35,7 +35,7 @@ import { V3Lock, type ConcurrencyClient } from './v3lock/index.js'
 import { V3Election } from './v3election/index.js'
 import { newPeerTransport, syncPeers } from './peer-transport.js'
 import { restoreFromSnapshot } from './snapshot-restore.js'
-import { ClusterService } from './cluster-server.js'
+import { ClusterService, ErrNotSupportedForLearner } from './cluster-server.js'
 import { peerDispatcher } from './join.js'
 import { memberAttrSetOp } from './apply/membership.js'
 import { outgoingHeaders } from '../rafthttp/index.js'
@@ -398,6 +398,11 @@ export class EtcdServer implements KVServer, ServerHealth {
     if (this.#stopped) throw ErrStopped()
   }
 
+  /** A learner serves serializable reads only (etcd's learner RPC filter). */
+  #assertNotLearner (): void {
+    if (this.isLearner()) throw ErrNotSupportedForLearner()
+  }
+
   // ---- the KV service (etcd's v3_server.go)
 
   /** Runs `f`, recording it in the slow-request trace buffer when one is configured. */
@@ -417,6 +422,7 @@ export class EtcdServer implements KVServer, ServerHealth {
 
   async range (r: RangeRequest): Promise<RangeResponse> {
     this.#assertRunning()
+    if (r.serializable !== true) this.#assertNotLearner()
     checkRangeRequest(r)
     return await this.#traced('range', () => this.#range(r))
   }
@@ -442,6 +448,7 @@ export class EtcdServer implements KVServer, ServerHealth {
 
   async put (r: PutRequest): Promise<PutResponse> {
     this.#assertRunning()
+    this.#assertNotLearner()
     checkPutRequest(r)
     const resp = await this.#traced('put', () => this.#proposer.propose('put', r)) as PutResponse
     resp.header = this.header(resp.header.revision)
@@ -450,6 +457,7 @@ export class EtcdServer implements KVServer, ServerHealth {
 
   async deleteRange (r: DeleteRangeRequest): Promise<DeleteRangeResponse> {
     this.#assertRunning()
+    this.#assertNotLearner()
     checkDeleteRangeRequest(r)
     const resp = await this.#traced('delete_range', () => this.#proposer.propose('deleteRange', r)) as DeleteRangeResponse
     resp.header = this.header(resp.header.revision)
@@ -458,6 +466,7 @@ export class EtcdServer implements KVServer, ServerHealth {
 
   async txn (r: TxnRequest): Promise<TxnResponse> {
     this.#assertRunning()
+    this.#assertNotLearner()
     checkTxn(r, this.cfg.maxTxnOps)
     if (isTxnReadonly(r)) {
       if (!isTxnSerializable(r)) await this.#readLoop.linearizableReadNotify()
@@ -477,6 +486,7 @@ export class EtcdServer implements KVServer, ServerHealth {
 
   async compact (r: CompactionRequest): Promise<CompactionResponse> {
     this.#assertRunning()
+    this.#assertNotLearner()
     const res = await this.#proposer.propose('compaction', r) as CompactionResult
     if (r.physical === true) await res.physical
     return { header: this.header(res.header.revision) }

@@ -57,6 +57,10 @@ describe('membership', () => {
     // A learner does not serve linearizable reads in etcd, but it answers serializable ones locally.
     const ser = await learner.get('pre5', true)
     assert.equal(ser.value, 'v5')
+    const lin = await learner.get('pre5')
+    assert.equal(lin.body.message, 'etcdserver: rpc not supported for learner')
+    assert.equal(lin.body.code, 14)
+    assert.equal((await learner.put('on-learner', 'x')).body.message, 'etcdserver: rpc not supported for learner')
   })
 
   it('promotes the learner once it is in sync; it then serves linearizable reads', async () => {
