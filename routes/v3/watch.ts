@@ -4,7 +4,7 @@
 // headers deferred until the first line. The response outlives the request body; it ends when
 // the client disconnects or the listener shuts down (preClose).
 // Also exports the stream plumbing the other streamed routes (keep-alive, observe) share.
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { parseJSONBody } from '../../src/api/codec.js'
 import { scanFirstValue } from '../../src/api/json/go-scanner.js'
@@ -158,6 +158,24 @@ export function streamedBodies (app: FastifyInstance, streams: OpenStreams): voi
   app.addHook('preClose', (done) => { streams.closeAll(); done() })
 }
 
+/** The caller's token as etcd reads it: `Grpc-Metadata-Token`, else `Authorization`. */
+export function requestToken (h: IncomingHttpHeaders): string | undefined {
+  const t = h['grpc-metadata-token'] ?? h.authorization
+  return Array.isArray(t) ? t[0] : t
+}
+
+/**
+ * The token of a WebSocket upgrade as grpc-websocket-proxy passes it: `Sec-WebSocket-Protocol:
+ * Bearer, <tok>` or a `token` cookie, both becoming `Authorization: Bearer <tok>`.
+ */
+export function wsToken (h: IncomingHttpHeaders): string | undefined {
+  const proto = h['sec-websocket-protocol']?.split(',').map((p) => p.trim())
+  if (proto !== undefined && proto[0] === 'Bearer' && proto[1] !== undefined) return `Bearer ${proto[1]}`
+  const cookie = /(?:^|;\s*)token=([^;]*)/.exec(h.cookie ?? '')
+  if (cookie !== null) return `Bearer ${cookie[1]}`
+  return requestToken(h)
+}
+
 /** The parts of a `ws` WebSocket the streamed routes use. */
 export interface WebSocket {
   readonly readyState: number
@@ -226,7 +244,7 @@ export default async function watchRoutes (app: FastifyInstance, _opts: GatewayR
           if (session === undefined) throw err
           return // a later undecodable message stops reading; the stream stays (etcd)
         }
-        session ??= app.etcd.watch.newSession(sink)
+        session ??= app.etcd.watch.newSession(sink, requestToken(req.headers))
         session.handle(wr)
       }
     } catch (err) {
@@ -235,11 +253,11 @@ export default async function watchRoutes (app: FastifyInstance, _opts: GatewayR
     }
   }
 
-  function serveWS (socket: WebSocket): void {
+  function serveWS (socket: WebSocket, req: FastifyRequest): void {
     const session = app.etcd.watch.newSession({
       write: (r) => wsSend(socket, encodeWatchResponse(r)),
       drained: () => wsDrained(socket)
-    })
+    }, wsToken(req.headers))
     const forget = streams.add(() => { session.close(); socket.close(1001, 'server stopped') })
     socket.on('close', () => { forget(); session.close() })
     wsValues(socket, (v) => {
@@ -268,6 +286,6 @@ export default async function watchRoutes (app: FastifyInstance, _opts: GatewayR
     url: '/watch',
     schema: { hide: true },
     handler: async (_req, reply) => reply.code(405).header('content-type', 'text/plain; charset=utf-8').send('Method Not Allowed\n'),
-    wsHandler: (socket: WebSocket) => serveWS(socket)
+    wsHandler: (socket: WebSocket, req: FastifyRequest) => serveWS(socket, req)
   })
 }

@@ -6,6 +6,7 @@
 import type { ResponseHeader } from '../api/etcdserverpb/kv.js'
 import type { WatchRequest, WatchResponse } from '../api/etcdserverpb/watch.js'
 import { toStatus } from '../api/rpctypes/errors.js'
+import { GrpcCode } from '../api/rpctypes/codes.js'
 import { isCodedError } from '../pkg/coded-error.js'
 import {
   fragmentWatchResponse, type WatchableStore, type WatchResponse as StoreWatchResponse, type WatchStream
@@ -27,6 +28,19 @@ export interface V3WatchDeps {
   progressNotifyIntervalMs: number
   /** Responses of `fragment` watches above this size are split (max-request-bytes + 512 KiB). */
   maxResponseBytes: number
+  /**
+   * Checks that the stream's caller may read [key, rangeEnd) (the auth store's range check; the
+   * whole range, as etcd 3.5.33 does); throws the auth error. Absent: everything is allowed.
+   */
+  authorize? (auth: unknown, key: Uint8Array, rangeEnd: Uint8Array | undefined): void
+}
+
+const codeNames = new Map<number, string>(Object.entries(GrpcCode).map(([k, v]) => [v, k]))
+
+/** An error as Go formats a gRPC status: `rpc error: code = InvalidArgument desc = …` (watch cancel reasons). */
+export function formatGrpcError (err: unknown): string {
+  const { code, message } = toStatus(err)
+  return `rpc error: code = ${codeNames.get(code) ?? `Code(${code})`} desc = ${message}`
 }
 
 /** The watch service: one session per client stream. */
@@ -38,9 +52,9 @@ export class V3Watch {
     this.#d = d
   }
 
-  /** Opens a session writing to `sink`. Close it when the client goes away. */
-  newSession (sink: WatchSink): WatchSession {
-    const s = new WatchSession(this.#d, sink, () => this.#sessions.delete(s))
+  /** Opens a session writing to `sink`; `auth` is the caller's credentials for `authorize`. Close it when the client goes away. */
+  newSession (sink: WatchSink, auth?: unknown): WatchSession {
+    const s = new WatchSession(this.#d, sink, () => this.#sessions.delete(s), auth)
     this.#sessions.add(s)
     return s
   }
@@ -67,8 +81,11 @@ export class WatchSession {
   /** Settles when the pump stops. */
   readonly done: Promise<void>
 
-  constructor (d: V3WatchDeps, sink: WatchSink, onClose: () => void) {
+  readonly #auth: unknown
+
+  constructor (d: V3WatchDeps, sink: WatchSink, onClose: () => void, auth?: unknown) {
     this.#d = d
+    this.#auth = auth
     this.#sink = sink
     this.#onClose = onClose
     this.#ws = d.store.newWatchStream()
@@ -87,6 +104,18 @@ export class WatchSession {
 
   #create (req: WatchRequest): void {
     const c = req.createRequest ?? {}
+    if (this.#d.authorize !== undefined) {
+      try {
+        const key = c.key !== undefined && c.key.length > 0 ? c.key : Uint8Array.of(0)
+        this.#d.authorize(this.#auth, key, c.rangeEnd !== undefined && c.rangeEnd.length > 0 ? c.rangeEnd : undefined)
+      } catch (err) {
+        // Not a failed request: a created-and-canceled answer whose reason is the gRPC error string.
+        this.#sink.write({
+          header: this.#d.header(this.#ws.rev()), watchId: -1n, created: true, canceled: true, cancelReason: formatGrpcError(err), events: []
+        })
+        return
+      }
+    }
     let id: bigint
     try {
       id = this.#ws.watch(c.key, c.rangeEnd, c.startRevision ?? 0n, c.filters ?? [], c.prevKv === true, c.watchId ?? 0n)
