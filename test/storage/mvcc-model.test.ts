@@ -28,7 +28,8 @@ type DelOp = { t: 'del', key: string, end: string | undefined, prevKv: boolean }
 type RevBase = 'abs' | 'cur' | 'cmp'
 type RangeOp = { t: 'range', key: string, end: string | undefined, rev: bigint, base: RevBase, limit: bigint, order: number, target: number, countOnly: boolean }
 type CmpSpec = { key: string, target: number, result: number, num: bigint, value: string }
-type TxnOp = { t: 'txn', cmps: CmpSpec[], success: Array<PutOp | DelOp | RangeOp>, failure: Array<PutOp | DelOp | RangeOp> }
+type LeafOp = PutOp | DelOp | RangeOp
+type TxnOp = { t: 'txn', cmps: CmpSpec[], success: Array<LeafOp | TxnOp>, failure: Array<LeafOp | TxnOp> }
 type Op = PutOp | DelOp | RangeOp | TxnOp | { t: 'compact', rev: bigint, base: RevBase } | { t: 'restart' } | { t: 'batch', ops: Array<PutOp | DelOp | TxnOp> }
 
 const putArb = fc.record({ t: fc.constant('put' as const), key: keyArb, value: valueArb, lease: leaseArb, prevKv: fc.boolean(), ignoreValue: fc.boolean(), ignoreLease: fc.boolean() })
@@ -46,11 +47,19 @@ const rangeArb = (revs: boolean): fc.Arbitrary<RangeOp> => fc.record({
   countOnly: fc.boolean()
 })
 const cmpArb = fc.record({ key: keyArb, target: fc.integer({ min: 0, max: 4 }), result: fc.integer({ min: 0, max: 3 }), num: fc.bigInt(0n, 6n), value: valueArb })
-const txnArb = fc.record({
+const leafArb = fc.oneof(putArb, delArb, rangeArb(false))
+const nestedArb: fc.Arbitrary<TxnOp> = fc.record({
   t: fc.constant('txn' as const),
   cmps: fc.array(cmpArb, { maxLength: 2 }),
-  success: fc.array(fc.oneof(putArb, delArb, rangeArb(false)), { maxLength: 3 }),
-  failure: fc.array(fc.oneof(putArb, delArb, rangeArb(false)), { maxLength: 3 })
+  success: fc.array(leafArb, { maxLength: 2 }),
+  failure: fc.array(leafArb, { maxLength: 2 })
+})
+const opOrNested = fc.oneof({ weight: 5, arbitrary: leafArb }, { weight: 1, arbitrary: nestedArb })
+const txnArb: fc.Arbitrary<TxnOp> = fc.record({
+  t: fc.constant('txn' as const),
+  cmps: fc.array(cmpArb, { maxLength: 2 }),
+  success: fc.array(opOrNested, { maxLength: 3 }),
+  failure: fc.array(opOrNested, { maxLength: 3 })
 })
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: putArb },
@@ -86,8 +95,12 @@ function resolveRev (m: Model, rev: bigint, base: RevBase): bigint {
 function rangeReq (r: RangeOp): RequestOp & { requestRange: object } {
   return { requestRange: { key: b(r.key), ...(r.end !== undefined ? { rangeEnd: b(r.end) } : {}), revision: r.rev, limit: r.limit, sortOrder: r.order as 0, sortTarget: r.target as 0, countOnly: r.countOnly } }
 }
-function toReq (o: PutOp | DelOp | RangeOp): RequestOp {
+function toReq (o: LeafOp | TxnOp): RequestOp {
+  if (o.t === 'txn') return { requestTxn: txnReq(o) }
   return o.t === 'put' ? putReq(o) : o.t === 'del' ? delReq(o) : rangeReq(o)
+}
+function txnReq (o: TxnOp): { compare: Compare[], success: RequestOp[], failure: RequestOp[] } {
+  return { compare: o.cmps.map(cmpReq), success: o.success.map(toReq), failure: o.failure.map(toReq) }
 }
 function cmpReq (c: CmpSpec): Compare {
   const targetUnion = [{ version: c.num }, { createRevision: c.num }, { modRevision: c.num }, { value: b(c.value) }, { lease: c.num }][c.target]
@@ -126,20 +139,34 @@ function compareHolds (m: Model, c: CmpSpec): boolean {
     return [r === 0, r > 0, r < 0, r !== 0][c.result] ?? true
   })
 }
-function modelTxn (m: Model, t: TxnOp): string {
+/** The branch of the txn and of every nested txn on it, all decided on the state before the txn. */
+function modelPath (m: Model, t: TxnOp): boolean[] {
   const ok = t.cmps.every((c) => compareHolds(m, c))
-  const ops = ok ? t.success : t.failure
+  const path = [ok]
+  for (const o of ok ? t.success : t.failure) if (o.t === 'txn') path.push(...modelPath(m, o))
+  return path
+}
+/** Visits the ops on the path in execution order; `onTxn` wraps each nested txn's visit. */
+function walk (t: TxnOp, path: boolean[], at: { i: number }, leaf: (o: LeafOp) => string, onTxn: (ok: boolean, inner: string[]) => string): string[] {
+  const ok = path[at.i++]
+  return (ok ? t.success : t.failure).map((o) => o.t === 'txn' ? onTxn(path[at.i], walk(o, path, at, leaf, onTxn)) : leaf(o))
+}
+function modelTxn (m: Model, t: TxnOp): string {
+  const path = modelPath(m, t)
   // the txn checks its puts before writing anything: the key must exist, and must not be
   // deleted by an earlier op of the txn
   const deleted: DelOp[] = []
-  for (const o of ops) {
+  let bad = false
+  walk(t, path, { i: 0 }, (o) => {
     if (o.t === 'del') deleted.push(o)
-    if (o.t !== 'put' || !(o.ignoreValue || o.ignoreLease)) continue
-    if (!m.current().has(o.key) || deleted.some((d) => inRange(o.key, d.key, d.end))) return 'ErrKeyNotFound'
-  }
+    if (o.t === 'put' && (o.ignoreValue || o.ignoreLease) && (!m.current().has(o.key) || deleted.some((d) => inRange(o.key, d.key, d.end)))) bad = true
+    return ''
+  }, () => '')
+  if (bad) return 'ErrKeyNotFound'
   return m.write((w) => {
-    const out = ops.map((o) => o.t === 'put' ? modelPut(w, o) : o.t === 'del' ? modelDel(w, o) : modelRangeIn(w, o))
-    return `txn ${ok}@${w.rev()} [${out.join('; ')}]`
+    const out = walk(t, path, { i: 0 }, (o) => o.t === 'put' ? modelPut(w, o) : o.t === 'del' ? modelDel(w, o) : modelRangeIn(w, o),
+      (ok, inner) => `txn ${ok}@0 [${inner.join('; ')}]`)
+    return `txn ${path[0]}@${w.rev()} [${out.join('; ')}]`
   })
 }
 
@@ -147,7 +174,8 @@ function respView (r: ResponseOp): string {
   if ('responsePut' in r) return `put@${r.responsePut.header.revision} prev=${r.responsePut.prevKv !== undefined ? kvView(r.responsePut.prevKv) : '-'}`
   if ('responseDeleteRange' in r) { const d = r.responseDeleteRange; return `del ${d.deleted}@${d.header.revision} prev=${d.prevKvs.map(kvView).join(',')}` }
   if ('responseRange' in r) { const g = r.responseRange; return `range@${g.header.revision} n=${g.count} more=${g.more} ${g.kvs.map(kvView).join(',')}` }
-  return 'nested'
+  if ('responseTxn' in r) { const t = r.responseTxn; return `txn ${t.succeeded}@${t.header.revision ?? 0n} [${t.responses.map(respView).join('; ')}]` }
+  return 'empty'
 }
 
 class Subject {
@@ -188,7 +216,7 @@ class Subject {
         const d = bt.withWrite((w) => deleteRange(w, delReq(o).requestDeleteRange))
         return `del ${d.deleted}@${d.header.revision} prev=${d.prevKvs.map(kvView).join(',')}`
       }
-      const r = bt.withWrite((w) => txn(w, { compare: o.cmps.map(cmpReq), success: o.success.map(toReq), failure: o.failure.map(toReq) }))
+      const r = bt.withWrite((w) => txn(w, txnReq(o)))
       return `txn ${r.succeeded}@${r.header.revision} [${r.responses.map(respView).join('; ')}]`
     } catch (err) {
       return codeOf(err)
@@ -198,7 +226,7 @@ class Subject {
 
 function validTxn (o: TxnOp): boolean {
   try {
-    checkTxn({ compare: o.cmps.map(cmpReq), success: o.success.map(toReq), failure: o.failure.map(toReq) })
+    checkTxn(txnReq(o))
     return true
   } catch (err) {
     codeOf(err)
