@@ -1,7 +1,7 @@
 // Bootstrap (etcd's etcdserver/bootstrap.go): opens the backend, then either creates a new WAL
 // and a raft node for a brand-new cluster, or restarts from the newest snapshot the WAL knows plus
 // the WAL's HardState and entries. Nothing here runs the loop; EtcdServer does.
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { randomInt } from 'node:crypto'
 import type { Logger } from 'pino'
 import {
@@ -17,6 +17,7 @@ import { computeClusterId, computeMemberId, type Member } from './membership/mem
 import { encodeMemberContext, RaftCluster } from './membership/cluster.js'
 import { decodeWalMetadata, encodeWalMetadata } from './membership/wal-metadata.js'
 import { fetchClusterFromPeers, findSelf, remotePeerURLs } from './join.js'
+import { restoreFromSnapshot } from './snapshot-restore.js'
 
 export interface Bootstrapped {
   backend: Backend
@@ -32,6 +33,8 @@ export interface Bootstrapped {
   confState: ConfState
   /** True when this member started a brand-new cluster. */
   isNew: boolean
+  /** Opens the backend at its path again, as bootstrap did (after a received snapshot replaced the file). */
+  reopenBackend: () => Promise<Backend>
   /** Joining an existing cluster: the members its peers reported (dialled before raft knows them). */
   remotes?: Member[]
 }
@@ -91,11 +94,12 @@ export interface BootstrapHooks {
 export async function bootstrap (cfg: ServerConfig, hooks: BootstrapHooks = {}): Promise<Bootstrapped> {
   const log = cfg.logger
   mkdirSync(snapDir(cfg.dataDir), { recursive: true, mode: 0o700 })
-  const backend = new BufferedBackend(await openBackend({ path: backendPath(cfg.dataDir) }), {
+  const reopenBackend = async (): Promise<Backend> => new BufferedBackend(await openBackend({ path: backendPath(cfg.dataDir) }), {
     batchIntervalMs: cfg.backendBatchIntervalMs > 0 ? cfg.backendBatchIntervalMs : 100,
     batchLimit: cfg.backendBatchLimit > 0 ? cfg.backendBatchLimit : 10_000,
     onCommit: hooks.onBackendCommit
   })
+  let backend = await reopenBackend()
   const snapshotter = new Snapshotter(snapDir(cfg.dataDir), log.child({ component: 'snap' }))
   const storage = new MemoryStorage()
   try {
@@ -116,7 +120,8 @@ export async function bootstrap (cfg: ServerConfig, hooks: BootstrapHooks = {}):
           snapshot: undefined,
           confState: { voters: [], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false },
           isNew: false,
-          remotes: rc.members
+          remotes: rc.members,
+          reopenBackend
         }
       }
       const members = initialMembers(cfg)
@@ -143,14 +148,23 @@ export async function bootstrap (cfg: ServerConfig, hooks: BootstrapHooks = {}):
         memberId: self.id,
         snapshot: undefined,
         confState: { voters: [], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false },
-        isNew: true
+        isNew: true,
+        reopenBackend
       }
     }
 
     // Restart: the newest snapshot that the WAL also has a record of, then the WAL after it.
     const walSnaps = await validSnapshotEntries(cfg.walDir)
     const snap = snapshotter.loadNewestAvailable(walSnaps) ?? undefined
-    const ci = readConsistentIndex(backend.readTx())
+    let ci = readConsistentIndex(backend.readTx())
+    if (snap !== undefined && ci.index < snap.metadata.index && existsSync(snapshotter.dbFilePath(snap.metadata.index))) {
+      // Killed after a snapshot from the leader was made durable but before the backend was
+      // swapped for the received database: finish the swap now.
+      backend = await restoreFromSnapshot(snap, {
+        snapshotter, current: () => backend, backendPath: backendPath(cfg.dataDir), logger: log, reopen: reopenBackend, install: () => {}
+      })
+      ci = readConsistentIndex(backend.readTx())
+    }
     if (snap !== undefined) {
       if (ci.index < snap.metadata.index) {
         throw new Error(`backend consistent index ${ci.index} is behind snapshot index ${snap.metadata.index}`)
@@ -187,7 +201,8 @@ export async function bootstrap (cfg: ServerConfig, hooks: BootstrapHooks = {}):
       memberId,
       snapshot: snap,
       confState: snap?.metadata.confState ?? { voters: [], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false },
-      isNew: false
+      isNew: false,
+      reopenBackend
     }
   } catch (err) {
     await backend.close()

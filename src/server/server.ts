@@ -252,6 +252,7 @@ export class EtcdServer implements KVServer, ServerHealth {
             snapshotter: b.snapshotter,
             current: () => b.backend,
             backendPath: backendPath(cfg.dataDir),
+            reopen: b.reopenBackend,
             logger: this.#log,
             install: (be) => {
               b.backend = be

@@ -6,7 +6,7 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Logger } from 'pino'
 import type { Snapshot } from '../raft/index.js'
-import { openBackend, type Backend } from '../storage/backend/index.js'
+import type { Backend } from '../storage/backend/index.js'
 import type { Snapshotter } from '../storage/snap/index.js'
 
 function fsyncDir (dir: string): void {
@@ -18,6 +18,8 @@ export interface SnapshotRestoreDeps {
   snapshotter: Snapshotter
   current (): Backend
   backendPath: string
+  /** Opens the backend at `backendPath` (as bootstrap does). */
+  reopen (): Promise<Backend>
   logger: Logger
   /** Rebuilds the server's state from the new backend (lessor, kv, membership, applier). */
   install (be: Backend): void
@@ -27,12 +29,15 @@ export interface SnapshotRestoreDeps {
 export async function restoreFromSnapshot (snap: Snapshot, d: SnapshotRestoreDeps): Promise<Backend> {
   const index = snap.metadata.index
   const file = d.snapshotter.dbFilePathExisting(index)
+  // Test-only failpoint (design §6.2 beforeSnapshotApply): die after the snapshot is durable in the
+  // WAL and saved as .snap.db, before the swap, so restart has to finish it.
+  if (process.env.ETCD_TS_FAILPOINTS === '1' && process.env.ETCD_TS_FAIL_BEFORE_SNAPSHOT_SWAP === '1') process.exit(137)
   const old = d.current()
   await old.close()
   renameSync(file, d.backendPath)
   rmSync(`${d.backendPath}-lock`, { force: true })
   fsyncDir(dirname(d.backendPath))
-  const be = await openBackend({ path: d.backendPath })
+  const be = await d.reopen()
   d.install(be)
   d.snapshotter.releaseSnapDBs(index)
   d.logger.info({ index, term: snap.metadata.term }, 'applied snapshot from the leader: backend replaced')

@@ -93,14 +93,14 @@ export class Member {
     return this.proc !== undefined && this.proc.exitCode === null && this.proc.signalCode === null
   }
 
-  async start (args: string[]): Promise<void> {
+  async start (args: string[], env: Record<string, string> = {}): Promise<void> {
     this.args = args
     const main = await buildMember()
     // CLUSTER_NODE_ARGS: extra node flags for every member (e.g. --cpu-prof when investigating).
     const nodeArgs = (process.env.CLUSTER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '')
     const p = spawn(process.execPath, ['--max-old-space-size=256', ...nodeArgs, main, ...args], {
       cwd: root,
-      env: { PATH: process.env.PATH, ETCD_TS_FAILPOINTS: '1' },
+      env: { PATH: process.env.PATH, ETCD_TS_FAILPOINTS: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     p.stdout?.pipe(this.#log, { end: false })
@@ -109,8 +109,8 @@ export class Member {
     this.exited = new Promise((resolve) => p.once('exit', (code) => resolve(code)))
   }
 
-  async restart (): Promise<void> {
-    await this.start(this.args)
+  async restart (env: Record<string, string> = {}): Promise<void> {
+    await this.start(this.args, env)
   }
 
   /** kill -9. */

@@ -68,4 +68,17 @@ describe('partitions', () => {
     assert.ok(after > before, 'it installed a snapshot from the leader')
     for (let i = 0; i < 90; i += 17) assert.equal((await f.get(`lag${i}`, true)).value, String(i))
   })
+
+  it('a member killed between saving a received snapshot and swapping its backend finishes the swap on restart', async () => {
+    const leader = await c.waitLeader()
+    const f = c.members.find((m) => m !== leader) as Member
+    const others = c.members.filter((m) => m !== f)
+    await f.kill()
+    for (let i = 0; i < 90; i++) assert.equal((await others[i % 2].put(`crash${i}`, String(i))).status, 200)
+    await f.restart({ ETCD_TS_FAIL_BEFORE_SNAPSHOT_SWAP: '1' })
+    assert.equal(await f.exited, 137, 'died at the failpoint')
+    await f.restart()
+    await waitFor('the follower to catch up', async () => (await f.get('crash89')).value === '89' ? true : undefined, 30_000)
+    for (let i = 0; i < 90; i += 13) assert.equal((await f.get(`crash${i}`, true)).value, String(i))
+  })
 })
