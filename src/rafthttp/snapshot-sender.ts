@@ -11,7 +11,10 @@ import type { SnapshotIO } from './types.js'
 export interface SnapshotSendResult {
   ok: boolean
   bytes: number
+  /** Time spent streaming the request (after the backend copy was made). */
   seconds: number
+  /** Time spent making the consistent copy of the backend. */
+  prepareSeconds: number
   status: number
   error?: string
 }
@@ -20,8 +23,10 @@ export interface SnapshotSendResult {
 export async function sendSnapshot (
   m: Message, io: SnapshotIO, dispatcher: Dispatcher, headers: Record<string, string>, timeoutMs: number
 ): Promise<SnapshotSendResult> {
-  const t0 = performance.now()
+  const tp = performance.now()
   const file = await io.open(m)
+  const t0 = performance.now()
+  const prepareSeconds = (t0 - tp) / 1000
   try {
     const head = encodeFrame(m)
     async function * body (): AsyncIterable<Uint8Array> {
@@ -32,7 +37,7 @@ export async function sendSnapshot (
       method: 'POST',
       path: '/raft/snapshot',
       headers: { ...headers, 'Content-Type': 'application/octet-stream', 'Content-Length': String(head.length + file.size) },
-      body: Readable.from(body()),
+      body: Readable.from(body(), { objectMode: false }),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs
     })
@@ -40,8 +45,8 @@ export async function sendSnapshot (
     const seconds = (performance.now() - t0) / 1000
     const bytes = head.length + file.size
     return res.statusCode === 204
-      ? { ok: true, bytes, seconds, status: 204 }
-      : { ok: false, bytes, seconds, status: res.statusCode, error: text.trim() }
+      ? { ok: true, bytes, seconds, prepareSeconds, status: 204 }
+      : { ok: false, bytes, seconds, prepareSeconds, status: res.statusCode, error: text.trim() }
   } finally {
     file.release()
   }

@@ -7,7 +7,7 @@ import type { Message } from '../raft/index.js'
 import { encodeFrames, heartbeatFrame } from './msg-codec.js'
 
 export const StreamType = { Message: 'message', MsgApp: 'msgapp' } as const
-// eslint-disable-next-line @typescript-eslint/no-redeclare -- the as-const table and its union share a name
+
 export type StreamType = typeof StreamType[keyof typeof StreamType]
 
 export class StreamWriter {

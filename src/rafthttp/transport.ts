@@ -75,7 +75,7 @@ export class Transport {
         if (r?.ok === true) {
           this.metrics.snapshotSendSuccess.inc({ To: hex })
           this.metrics.snapshotSendSeconds.observe({ To: hex }, r.seconds)
-          this.#log.info({ remotePeerId: hex, bytes: r.bytes, seconds: r.seconds }, 'sent database snapshot')
+          this.#log.info({ remotePeerId: hex, bytes: r.bytes, seconds: r.seconds, prepareSeconds: r.prepareSeconds }, 'sent database snapshot')
           this.#o.raft.reportSnapshot(id, 'finish')
         } else {
           this.metrics.snapshotSendFailures.inc({ To: hex })
