@@ -2,7 +2,7 @@
  * The flag table of the `etcd-ts` binary: every etcd 3.5 server flag, its kind, the Config key it
  * sets, its group in `--help`, and its usage line (our wording).
  *
- * **Sources and precedence** (as etcd 3.5, see README-flags.md):
+ * **Sources and precedence** (as etcd 3.5, see the README's Configuration section):
  * 1. Defaults (`newConfig()`).
  * 2. `ETCD_<FLAG>` environment variables (`--data-dir` ↔ `ETCD_DATA_DIR`) fill every flag that was
  *    not given on the command line. A flag given on the command line **and** in the environment is

@@ -1,7 +1,7 @@
 /**
  * Turns argv + environment (+ an optional YAML file) into a validated Config, the way etcd 3.5's
  * `etcdmain` does (`config.parse` → `configFromCmdLine` / `configFromFile` → `Validate`). The
- * rules are documented on the flag table (./config.ts) and in README-flags.md.
+ * rules are documented on the flag table (./config.ts) and in the README's Configuration section.
  */
 import { CodedError } from '../pkg/coded-error.js'
 import { newConfig, validate, type Config, type TransportSecurity } from '../embed/config.js'

@@ -218,8 +218,8 @@ describe('help', () => {
     assert.ok(text.includes("--snapshot-count '100000'"))
   })
 
-  it('README-flags.md documents every flag', () => {
-    const doc = readFileSync(new URL('../../../src/etcdmain/README-flags.md', import.meta.url), 'utf8')
+  it('the README documents every flag', () => {
+    const doc = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')
     for (const f of flagTable) assert.ok(doc.includes(`| \`--${f.name}\` | \`${flagToEnv('ETCD', f.name)}\` |`), f.name)
   })
 
