@@ -5,7 +5,7 @@
 // whose client certificate does not match is refused.
 import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls'
 import type { FastifyInstance } from 'fastify'
-import membersRoutes from '../routes/peer/members.js'
+import membersRoutes, { hashKVRoutes } from '../routes/peer/members.js'
 import versionRoutes from '../routes/peer/version.js'
 import raftRoutes from '../routes/peer/raft.js'
 import faultRoutes from '../routes/peer/fault.js'
@@ -46,6 +46,7 @@ export default async function peerAPI (app: FastifyInstance, opts: PeerAPIOption
     reply.header('X-Etcd-Cluster-ID', app.etcd.clusterId.toString(16))
   })
   await app.register(membersRoutes)
+  await app.register(hashKVRoutes)
   await app.register(versionRoutes)
   await app.register(raftRoutes)
   if (process.env.ETCD_TS_FAILPOINTS === '1') await app.register(faultRoutes)

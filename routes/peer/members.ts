@@ -21,6 +21,10 @@ function text (reply: FastifyReply, status: number, body: string): FastifyReply 
 }
 
 export default async function membersRoutes (app: FastifyInstance): Promise<void> {
+  // Peers send JSON bodies without a content type (and on a GET): take any body as text.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
+
   app.get('/members', async (_req, reply) => {
     return reply.type('application/json').send(membersJSON(app.etcd.cluster.members()) + '\n')
   })
@@ -37,6 +41,36 @@ export default async function membersRoutes (app: FastifyInstance): Promise<void
       if (code === 'ErrIDNotFound') return text(reply, 404, `${msg}\n`)
       if (code === 'ErrMemberNotLearner' || code === 'ErrLearnerNotReady') return text(reply, 412, `${msg}\n`)
       return reply.code(500).type('application/json').send('{"message":"Internal Server Error"}')
+    }
+  })
+}
+
+/** etcd's HashKV handler for the corruption check: a JSON body {"revision":N}, Go-JSON answer. */
+export async function hashKVRoutes (app: FastifyInstance): Promise<void> {
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
+  app.route({
+    method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
+    url: '/members/hashkv',
+    handler: async (req, reply) => {
+      if (req.method !== 'GET') return reply.code(405).header('Allow', 'GET').type('text/plain; charset=utf-8').send('Method Not Allowed\n')
+      let rev: bigint
+      try {
+        const raw = typeof req.body === 'string' ? req.body : ''
+        const m = /^\s*\{\s*(?:"revision"\s*:\s*(-?\d+)\s*)?\}\s*$/.exec(raw)
+        if (m === null) throw new Error('bad body')
+        rev = BigInt(m[1] ?? '0')
+      } catch {
+        return text(reply, 400, 'error unmarshalling request\n')
+      }
+      try {
+        const h = app.etcd.kv.hashByRev(rev)
+        let out = `{"header":{"revision":${h.currentRevision.toString()}},"hash":${h.hash}`
+        if (h.compactRevision !== 0n) out += `,"compact_revision":${h.compactRevision.toString()}`
+        return reply.type('application/json').send(out + '}')
+      } catch (err) {
+        return text(reply, 400, `${(err as Error).message}\n`)
+      }
     }
   })
 }

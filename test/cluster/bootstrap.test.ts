@@ -71,6 +71,22 @@ for (const size of [3, 5]) {
       assert.match(await (await fetch(peer + '/members')).text(), /^\[\{"id":\d+,"peerURLs"/)
     })
 
+    it('GET /members/hashkv answers the same hash on every member', async () => {
+      const { request } = await import('undici')
+      const hashes = []
+      for (const m of c.members) {
+        const r = await request(`${m.peerURL}/members/hashkv`, { method: 'GET', body: '{"revision":0}' })
+        assert.equal(r.statusCode, 200)
+        const j = await r.body.json() as { header: { revision: number }, hash: number }
+        assert.equal(typeof j.hash, 'number')
+        hashes.push(`${j.header.revision}:${j.hash}`)
+      }
+      assert.equal(new Set(hashes).size, 1, hashes.join(' '))
+      const bad = await request(`${c.members[0].peerURL}/members/hashkv`, { method: 'GET', body: 'nope' })
+      assert.equal(bad.statusCode, 400)
+      assert.equal(await bad.body.text(), 'error unmarshalling request\n')
+    })
+
     it('a member configured for another cluster refuses to start', async () => {
       const stray = await c.newMember('stray')
       await stray.start(['--name', 'stray', '--data-dir', stray.dataDir,
