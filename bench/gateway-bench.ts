@@ -4,7 +4,7 @@
 // ratios and writes it to bench/results/gateway.md.
 //   node --import tsx bench/gateway-bench.ts [--seconds N]
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { startTarget, type Target } from './lib/targets.js'
 import { runWrk, type WrkResult } from './lib/wrk.js'
@@ -63,6 +63,7 @@ async function measure (kind: Target['name']): Promise<Map<string, WrkResult>> {
   return out
 }
 
+const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' ')
 const etcd = await measure('etcd')
 const ours = await measure('etcd-ts')
 
@@ -73,7 +74,8 @@ const rows = scenarios.map((s) => {
 })
 const table = [
   `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ` +
-  `wrk ${seconds} s per case, 64-byte values over 1000 keys; real etcd = Debian etcd-server 3.4.23.`,
+  `wrk ${seconds} s per case, 64-byte values over 1000 keys; real etcd = Debian etcd-server 3.4.23. ` +
+  `Load average before: ${loadBefore}; after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`,
   '',
   '| case | etcd req/s | etcd-ts req/s | ratio | etcd p99 ms | etcd-ts p99 ms | errors (etcd/ts) |',
   '|---|---:|---:|---:|---:|---:|---:|',
