@@ -65,7 +65,7 @@ describe('lock over the gateway', () => {
     const ac = new AbortController()
     const waiting = fetch(url + '/v3/lock/lock', { method: 'POST', body: JSON.stringify({ name: b64('g') }), signal: ac.signal }).catch(() => undefined)
     await sleep(300)
-    const keys = async (): Promise<number> => (await post(url, '/v3/kv/range', { key: b64('g/'), range_end: b64('g0'), count_only: true })).body.count ?? '0'
+    const keys = async (): Promise<string> => (await post(url, '/v3/kv/range', { key: b64('g/'), range_end: b64('g0'), count_only: true })).body.count ?? '0'
     assert.equal(await keys(), '2')
     ac.abort()
     await waiting
