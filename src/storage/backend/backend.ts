@@ -35,6 +35,16 @@ export interface ReadTx {
  * in ONE LMDB write transaction, which commits when the batch callback returns and vanishes when
  * it throws. Reads through it see the batch's own writes.
  */
+/** `ReadTx.range` in terms of `forEach`: entries with `start <= key < end`, at most `limit` (> 0). */
+export function rangeByForEach (tx: Pick<ReadTx, 'forEach'>, bucket: Bucket, start: Uint8Array, end?: Uint8Array, limit = 0): BucketEntry[] {
+  const out: BucketEntry[] = []
+  tx.forEach(bucket, (key, value) => {
+    out.push({ key, value })
+    return limit <= 0 || out.length < limit
+  }, start, end)
+  return out
+}
+
 export interface BatchTx extends ReadTx {
   put (bucket: Bucket, key: Uint8Array, value: Uint8Array): void
   delete (bucket: Bucket, key: Uint8Array): void

@@ -13,7 +13,7 @@ import sortedBtree from 'sorted-btree'
 import type { Bucket } from '../schema/buckets.js'
 import { ALL_BUCKETS } from '../schema/buckets.js'
 import { readConsistentIndex, type ConsistentIndex } from '../schema/cindex.js'
-import type { Backend, BatchTx, BucketEntry, ReadTx } from './backend.js'
+import { rangeByForEach, type Backend, type BatchTx, type BucketEntry, type ReadTx } from './backend.js'
 
 /** A pending write: the new value, or null for a delete. */
 type Pending = Buffer | null
@@ -54,12 +54,7 @@ class BufferedReadTx implements ReadTx {
   }
 
   range (bucket: Bucket, start: Uint8Array, end?: Uint8Array, limit = 0): BucketEntry[] {
-    const out: BucketEntry[] = []
-    this.forEach(bucket, (key, value) => {
-      out.push({ key, value })
-      return limit <= 0 || out.length < limit
-    }, start, end)
-    return out
+    return rangeByForEach(this, bucket, start, end, limit)
   }
 
   forEach (bucket: Bucket, fn: (key: Buffer, value: Buffer) => boolean | undefined, start?: Uint8Array, end?: Uint8Array): void {

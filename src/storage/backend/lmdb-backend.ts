@@ -5,7 +5,7 @@ import { open, type Database, type RootDatabase } from 'lmdb'
 import { ALL_BUCKETS, Buckets, type Bucket } from '../schema/buckets.js'
 import { readConsistentIndex, type ConsistentIndex } from '../schema/cindex.js'
 import { MetaKeys } from '../schema/meta-keys.js'
-import type { Backend, BackendOptions, BatchTx, BucketEntry, ReadTx } from './backend.js'
+import { rangeByForEach, type Backend, type BackendOptions, type BatchTx, type BucketEntry, type ReadTx } from './backend.js'
 import { ErrBackendClosed } from './errors.js'
 
 type Dbs = Record<Bucket, Database<Buffer, Buffer>>
@@ -57,12 +57,7 @@ class LmdbReadTx implements ReadTx {
   }
 
   range (bucket: Bucket, start: Uint8Array, end?: Uint8Array, limit = 0): BucketEntry[] {
-    const out: BucketEntry[] = []
-    this.forEach(bucket, (key, value) => {
-      out.push({ key, value })
-      return limit <= 0 || out.length < limit
-    }, start, end)
-    return out
+    return rangeByForEach(this, bucket, start, end, limit)
   }
 
   forEach (bucket: Bucket, fn: (key: Buffer, value: Buffer) => boolean | undefined, start?: Uint8Array, end?: Uint8Array,
