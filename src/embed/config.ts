@@ -276,7 +276,9 @@ export function newConfig (): Config {
     'experimental-enable-lease-checkpoint-persist': false,
     'experimental-compaction-batch-limit': 1000,
     'experimental-compaction-sleep-interval': 10,
-    'progress-notify-interval': 10 * 60_000,
+    // 30 s, not etcd's 10 min: a quiet watch must outlive the ~60 s idle timeouts of common proxies
+    // (nginx proxy_read_timeout, load balancers); an intended difference (conformance N2).
+    'progress-notify-interval': 30_000,
     'experimental-warning-apply-duration': 100,
     'experimental-downgrade-check-time': 5000,
     'experimental-bootstrap-defrag-threshold-megabytes': 0,

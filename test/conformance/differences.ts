@@ -41,6 +41,12 @@ export const differences = {
     reference: 'the gateway handler panics and the connection is closed without an answer',
     ours: 'the element is an empty message: 400 `etcdserver: key not found` (RequestOp) or `etcdserver: key is not provided` (Compare)',
     reason: 'No input may break the server or a connection (spec "Our compatibility target", §10); jsonpb 1.5 (3.5) decodes null elements as empty messages.'
+  },
+  N2: {
+    what: 'Default interval of watch progress notifications (`--experimental-watch-progress-notify-interval`)',
+    reference: '10 minutes',
+    ours: '30 seconds',
+    reason: 'Issue 5: a quiet progress_notify watch must outlive the ~60 s idle timeouts of nginx and common load balancers without tuning. The flag still sets any value.'
   }
 } as const satisfies Record<string | number, Difference>
 

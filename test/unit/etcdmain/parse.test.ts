@@ -214,7 +214,7 @@ describe('help', () => {
     assert.ok(text.includes("--name 'default'"))
     assert.ok(text.includes("--listen-client-urls 'http://localhost:2379'"))
     assert.ok(text.includes("--initial-cluster 'default=http://localhost:2380'"))
-    assert.ok(text.includes("--experimental-watch-progress-notify-interval '10m0s'"))
+    assert.ok(text.includes("--experimental-watch-progress-notify-interval '30s'"))
     assert.ok(text.includes("--snapshot-count '100000'"))
   })
 
