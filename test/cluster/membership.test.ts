@@ -74,9 +74,11 @@ describe('membership', () => {
     assert.equal(again.body.message, 'etcdserver: can only promote a learner member')
     assert.equal((await c.members[0].put('after-promote', 'x')).status, 200)
     assert.equal((await learner.get('after-promote')).value, 'x')
-    // Its published name shows in the list.
-    const list = await c.members[0].post('/v3/cluster/member/list', { linearizable: true })
-    assert.equal(list.body.members.find((m: any) => m.ID === learnerId).name, 'm4')
+    // Its name, published through raft once it started, shows in the list.
+    await waitFor('the new member\'s name in the list', async () => {
+      const list = await c.members[0].post('/v3/cluster/member/list', { linearizable: true })
+      return list.body.members?.find((m: any) => m.ID === learnerId)?.name === 'm4' ? true : undefined
+    }, 15_000)
   })
 
   it('removes a member, which then stops', async () => {
