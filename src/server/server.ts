@@ -73,6 +73,8 @@ export class EtcdServer implements KVServer, ServerHealth {
   readonly #proposer: Proposer
   readonly #readLoop: ReadIndexLoop
   readonly #appliedWait = new WaitTime()
+  /** One generator for every request and lease ID of this member, as etcd's reqIDGen. */
+  readonly #ids: IDGenerator
   readonly #snapshots: SnapshotPolicy
   #leader = 0n
   #term = 0
@@ -93,6 +95,7 @@ export class EtcdServer implements KVServer, ServerHealth {
     this.clusterId = b.cluster.clusterId
     this.cluster = b.cluster
     this.#confState = b.confState
+    this.#ids = new IDGenerator(b.memberId, Date.now())
     this.done = new Promise((resolve, reject) => { this.#fatal = reject; this.#finish = resolve })
     this.done.catch(() => {})
     metrics.serverId.set({ server_id: this.memberId.toString(16) }, 1)
@@ -119,7 +122,7 @@ export class EtcdServer implements KVServer, ServerHealth {
     this.#appliedWait.trigger(Math.max(ci.index, snapIndex))
 
     this.#proposer = new Proposer({
-      ids: new IDGenerator(this.memberId, Date.now()),
+      ids: this.#ids,
       propose: (data) => { b.rn.propose(data); this.#node.schedule() },
       hasLeader: () => this.#leader !== 0n,
       leaderKnown: () => this.#leader !== 0n ? Promise.resolve() : new Promise((resolve) => this.#leaderWaiters.push(resolve)),
@@ -200,7 +203,7 @@ export class EtcdServer implements KVServer, ServerHealth {
       term: () => this.term(),
       linearizableReadNotify: () => this.#readLoop.linearizableReadNotify(),
       waitAppliedCommitted: () => this.#appliedWait.wait(this.committedIndex()),
-      ids: new IDGenerator(this.memberId, Date.now() + 1),
+      ids: this.#ids,
       logger: this.#log.child({ component: 'lease' }),
       metrics: cfg.metrics
     })
@@ -225,8 +228,7 @@ export class EtcdServer implements KVServer, ServerHealth {
       rn: b.rn,
       schedule: () => this.#node.schedule(),
       wait: this.#proposer.wait,
-      // Its own ID space, far from the proposer's (IDs share one Wait).
-      ids: new IDGenerator(this.memberId, Date.now() - 30 * 86_400_000),
+      ids: this.#ids,
       timeoutMs: reqTimeoutMs(cfg),
       electionMs: electionTimeoutMs(cfg),
       header: () => this.header(),

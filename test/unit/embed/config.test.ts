@@ -44,7 +44,7 @@ describe('newConfig', () => {
       proxy: 'off',
       'pre-vote': true,
       'strict-reconfig-check': true,
-      'progress-notify-interval': 600000,
+      'progress-notify-interval': 30000,
       'max-connections': 0
     }
     for (const [k, v] of Object.entries(want)) assert.deepEqual(c[k as keyof Config], v, k)
