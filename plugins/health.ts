@@ -2,6 +2,7 @@
 // on the metrics listener), written as etcd's etcdhttp handlers write them: plain Go-style
 // responses, not gateway JSON. Logic lives in src/server/health.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type {} from '@fastify/swagger'
 import { checkHealth, livezChecks, readyzChecks, runChecks, type HealthCheck } from '../src/server/health.js'
 import { clusterVersion, serverVersion } from '../src/api/version.js'
 
