@@ -9,6 +9,7 @@ import membersRoutes, { hashKVRoutes } from '../routes/peer/members.js'
 import versionRoutes from '../routes/peer/version.js'
 import raftRoutes from '../routes/peer/raft.js'
 import faultRoutes from '../routes/peer/fault.js'
+import leasesRoutes from '../routes/peer/leases.js'
 
 export interface PeerAPIOptions {
   /** `--peer-cert-allowed-cn`: the client certificate's CN must be one of these. */
@@ -49,5 +50,6 @@ export default async function peerAPI (app: FastifyInstance, opts: PeerAPIOption
   await app.register(hashKVRoutes)
   await app.register(versionRoutes)
   await app.register(raftRoutes)
+  await app.register(leasesRoutes)
   if (process.env.ETCD_TS_FAILPOINTS === '1') await app.register(faultRoutes)
 }

@@ -27,6 +27,7 @@ import type { ServerHealth } from './health.js'
 import type { RaftCluster } from './membership/cluster.js'
 import { ErrStopped } from './errors.js'
 import { SnapshotPolicy } from './snapshot.js'
+import { leaseForwarders } from './lease-forward.js'
 import { Trace } from '../pkg/trace.js'
 import { Lessor } from '../lease/index.js'
 import { V3Lease, leaseApplyOps, minLeaseTTL } from './v3-lease.js'
@@ -205,7 +206,14 @@ export class EtcdServer implements KVServer, ServerHealth {
       waitAppliedCommitted: () => this.#appliedWait.wait(this.committedIndex()),
       ids: this.#ids,
       logger: this.#log.child({ component: 'lease' }),
-      metrics: cfg.metrics
+      metrics: cfg.metrics,
+      ...leaseForwarders({
+        leaderPeerURLs: () => this.#leader === 0n ? undefined : b.cluster.member(this.#leader)?.peerURLs,
+        headers: () => outgoingHeaders(this.memberId, this.clusterId, cfg.peerURLs),
+        dispatcher: peerDispatcher(cfg.peerTLS),
+        header: () => this.header(),
+        timeoutMs: reqTimeoutMs(cfg)
+      })
     })
     const client: ConcurrencyClient = {
       range: (r) => this.range(r),
