@@ -134,17 +134,7 @@ export class RaftNode {
       await o.wal.saveSnapshot({ index: snap.metadata.index, term: snap.metadata.term })
     }
     const hs: HardState | null = rd.hardState ?? null
-    if (rd.entries.length > 0 || snap !== undefined || (hs !== null && rd.mustSync)) {
-      if (hs !== null || rd.entries.length > 0) await o.wal.save(hs, rd.entries)
-    } else if (hs !== null) {
-      // A commit-only HardState change needs no fsync (etcd's MustSync), and nothing below waits
-      // on it: the entries it commits were made durable by an earlier Ready. The WAL keeps its
-      // records in order, so it is queued and not awaited; a failure still stops the member.
-      o.wal.save(hs, []).catch((err: unknown) => {
-        this.#log.fatal({ err }, 'failed to save raft hard state')
-        o.hooks.onFatal(err)
-      })
-    }
+    if (hs !== null || rd.entries.length > 0) await o.wal.save(hs, rd.entries)
     if (snap !== undefined) {
       o.storage.applySnapshot(snap)
       await o.applier.applySnapshot(snap)
