@@ -6,32 +6,11 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { bundleEtcdMain } from '../../test/framework/bundle.js'
 import { freePort, type Target } from './targets.js'
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
-let bundle: Promise<string> | undefined
-
 async function etcdTsMain (): Promise<string> {
-  bundle ??= (async () => {
-    const outdir = join(root, 'node_modules', '.cache', `etcd-ts-bench-${process.pid}`)
-    await build({
-      entryPoints: [join(root, 'src/etcdmain/main.ts'), join(root, 'src/embed/etcd.ts')],
-      outbase: root,
-      outdir,
-      bundle: true,
-      splitting: true,
-      platform: 'node',
-      format: 'esm',
-      packages: 'external',
-      target: 'node20',
-      logLevel: 'error'
-    })
-    process.once('exit', () => rmSync(outdir, { recursive: true, force: true }))
-    return join(outdir, 'src/etcdmain/main.js')
-  })()
-  return await bundle
+  return await bundleEtcdMain('bench')
 }
 
 export interface ClusterMember {

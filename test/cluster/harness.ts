@@ -8,31 +8,12 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { bundleEtcdMain } from '../framework/bundle.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-let mainJs: Promise<string> | undefined
-
-/** Bundles src/etcdmain (and the embed module it imports lazily) into node_modules/.cache. */
+/** The bundled etcdmain every member process runs. */
 export async function buildMember (): Promise<string> {
-  mainJs ??= (async () => {
-    const outdir = join(root, 'node_modules', '.cache', `etcd-ts-cluster-${process.pid}`)
-    await build({
-      entryPoints: [join(root, 'src/etcdmain/main.ts'), join(root, 'src/embed/etcd.ts')],
-      outbase: root,
-      outdir,
-      bundle: true,
-      splitting: true,
-      platform: 'node',
-      format: 'esm',
-      packages: 'external',
-      target: 'node20',
-      logLevel: 'error'
-    })
-    process.once('exit', () => rmSync(outdir, { recursive: true, force: true }))
-    return join(outdir, 'src/etcdmain/main.js')
-  })()
-  return await mainJs
+  return await bundleEtcdMain('cluster')
 }
 
 /** Ports nobody listens on right now (bound to port 0, then released). */
