@@ -8,7 +8,9 @@ import { Cluster } from './harness.js'
 
 for (const size of [3, 5]) {
   describe(`${size}-member cluster`, () => {
-    const c = new Cluster({ size })
+    // Five processes share CI's two cores with the rest of the suite: etcd's default timing
+    // (100 ms heartbeat, 1 s election) keeps a busy event loop from looking like a dead leader.
+    const c = new Cluster(size === 5 ? { size, heartbeatMs: 100, electionMs: 1000 } : { size })
     after(async () => await c.destroy())
 
     it('bootstraps and elects exactly one leader', async () => {

@@ -224,7 +224,7 @@ export class Cluster {
     for (let i = 1; i <= this.o.size; i++) await this.newMember(`m${i}`)
     const ic = this.members.map((m) => `${m.name}=${m.peerURL}`).join(',')
     await Promise.all(this.members.map(async (m) => await m.start(this.memberArgs(m, ic, 'new'))))
-    await this.waitLeader()
+    await this.waitLeader(this.running(), 30_000 * Math.max(1, this.o.size - 2))
   }
 
   running (): Member[] {
