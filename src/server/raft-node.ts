@@ -2,8 +2,9 @@
 // Time enters as tick() from a timer; each Ready is handled in order:
 //   soft state → read states → (leader: send) → persist snapshot → persist HardState + entries
 //   (one fdatasync) → raft storage append → (follower: send) → apply committed entries → advance.
-// Entries are applied only after the Ready that persisted them is durable, so the backend's
-// consistent index never passes the WAL (design/raft-and-reliability.md §3.1).
+// Entries are applied only once the Ready that persisted them is durable, so the backend's
+// consistent index never passes the WAL (design/raft-and-reliability.md §3.1); entries made
+// durable by an earlier Ready are applied while this Ready's write is in flight.
 import type { Logger } from 'pino'
 import {
   type Entry, type HardState, type Message, type RawNode, type ReadState, type Ready,
@@ -55,10 +56,13 @@ export class RaftNode {
   #stopped = false
   #isLeader = false
   #idle: Array<() => void> = []
+  /** The last raft log index known to be in the WAL on disk. */
+  #durableIndex: number
 
   constructor (o: RaftNodeOptions) {
     this.#o = o
     this.#log = o.logger
+    this.#durableIndex = o.storage.lastIndex()
   }
 
   get rawNode (): RawNode {
@@ -133,17 +137,36 @@ export class RaftNode {
       o.snapshotter.saveSnap(snap)
       await o.wal.saveSnapshot({ index: snap.metadata.index, term: snap.metadata.term })
     }
+    // Committed entries that an earlier Ready already made durable (and that this Ready's entries
+    // do not overwrite) are applied while this Ready's WAL write is in flight, as etcd's apply
+    // goroutine runs beside its raft loop; the rest wait for the write.
+    let limit = snap === undefined ? this.#durableIndex : 0
+    if (rd.entries.length > 0) limit = Math.min(limit, rd.entries[0].index - 1)
+    const ents = rd.committedEntries
+    let split = 0
+    while (split < ents.length && ents[split].index <= limit) split++
     const hs: HardState | null = rd.hardState ?? null
-    if (hs !== null || rd.entries.length > 0) await o.wal.save(hs, rd.entries)
+    const persist = hs !== null || rd.entries.length > 0 ? o.wal.save(hs, rd.entries) : undefined
+    if (split > 0) {
+      const applied = o.applier.applyEntries(split === ents.length ? ents : ents.slice(0, split))
+      // Both settle before the Ready is advanced; a failure of either stops the member.
+      await Promise.all([persist, applied])
+    } else if (persist !== undefined) {
+      await persist
+    }
     if (snap !== undefined) {
       o.storage.applySnapshot(snap)
       await o.applier.applySnapshot(snap)
+      this.#durableIndex = snap.metadata.index
     }
-    if (rd.entries.length > 0) o.storage.append(rd.entries)
+    if (rd.entries.length > 0) {
+      o.storage.append(rd.entries)
+      this.#durableIndex = rd.entries[rd.entries.length - 1].index
+    }
 
     if (!this.#isLeader && rd.messages.length > 0) o.transport.send(rd.messages)
 
-    if (rd.committedEntries.length > 0) await o.applier.applyEntries(rd.committedEntries)
+    if (split < ents.length) await o.applier.applyEntries(split === 0 ? ents : ents.slice(split))
   }
 
   /** True once a message is a local-only type that must never leave the process. */
