@@ -1,18 +1,21 @@
 // The write-ahead log (architecture decision b, design/raft-and-reliability.md §3.2), modelled on
 // etcd's server/storage/wal: segmented, preallocated files of CRC-chained records, one writer
-// that group-commits (every save that queues while an fdatasync runs is written and synced by
-// the next one), segment cuts through a tmp file + rename, torn-tail repair at open.
+// that group-commits (every save that queues while a write or fdatasync runs is written and
+// synced by the next one), segment cuts through a tmp file + rename, torn-tail repair at open.
+// Records reach the page cache with a synchronous write (microseconds); the fdatasync runs inline
+// while the disk is fast and on the thread pool when it is not (see inlineSyncMaxMs).
 //
 // Preallocation is by ftruncate: Node has no fallocate, and writing 64 MiB of zeros per segment
 // costs a 64 MiB write + sync per cut. The file therefore starts sparse; its size never changes
 // while records are appended, so a plain fdatasync suffices for them.
+import { fdatasyncSync } from 'node:fs'
 import { type FileHandle, mkdir, open, rename, rm, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { type Entry, type HardState, encodeEntry, encodeHardState, isEmptyHardState } from '../../raft/index.js'
 import { ErrDecoderNotFound, ErrExist, ErrMaxWALEntrySizeLimitExceeded, ErrWALClosed } from './errors.js'
 import { parseWALName, readWALNames, selectWALFiles, walName } from './file-name.js'
-import { fsyncDir, writeFully } from './fsutil.js'
+import { fdatasyncAsync, fsyncDir, writeFully, writeFullySync } from './fsutil.js'
 import { acquireLock, lockFileName, releaseLock, renameHeldLock } from './lock.js'
 import { type WalSnapshot, encodeWalSnapshot } from './payload.js'
 import { type ReadAllResult, readSegments } from './read.js'
@@ -53,6 +56,8 @@ export class WAL {
   #released = new Set<string>()
   #pending: Item[] = []
   #running = false
+  /** Moving average of recent fdatasync durations (ms): picks inline or thread-pool syncs. */
+  #syncAvgMs = 0
   #drained: Promise<void> = Promise.resolve()
   #failed: unknown
   #closed = false
@@ -305,13 +310,11 @@ export class WAL {
     let batch: Item[] = []
     try {
       while (this.#pending.length > 0) {
-        // Let every save that is ready to be issued in this turn (including the next saves of
-        // writers whose previous batch just resolved) join the batch before it is cut off.
-        await new Promise<void>((resolve) => setImmediate(resolve))
         if (this.#offset >= this.#o.segmentSizeBytes) await this.#cut()
         batch = this.#pending.splice(0)
-        const { buf, crc } = frameRecords(batch.flatMap((i) => i.records), this.#crc)
-        await writeFully(this.#tail, buf, this.#offset)
+        const { buf, crc } = frameRecords(batch.length === 1 ? batch[0].records : batch.flatMap((i) => i.records), this.#crc)
+        // A write into the page cache takes microseconds; a thread-pool round trip costs more.
+        writeFullySync(this.#tail.fd, buf, this.#offset)
         this.#offset += buf.length
         this.#crc = crc
         for (const i of batch) {
@@ -334,8 +337,14 @@ export class WAL {
 
   async #sync (covered: number): Promise<void> {
     const t0 = performance.now()
-    await this.#tail.datasync()
-    const seconds = (performance.now() - t0) / 1000
+    // Fast disks sync inline (a thread-pool round trip would cost as much as the sync); slow
+    // ones on the pool. The running average decides, so a disk that slows down moves off the
+    // event loop after a few syncs and comes back once it is fast again.
+    if (this.#syncAvgMs < this.#o.inlineSyncMaxMs) fdatasyncSync(this.#tail.fd)
+    else await fdatasyncAsync(this.#tail.fd)
+    const ms = performance.now() - t0
+    this.#syncAvgMs += (ms - this.#syncAvgMs) / 8
+    const seconds = ms / 1000
     if (seconds > warnSyncSeconds) {
       this.#o.logger?.warn({ took: seconds, expected: warnSyncSeconds }, 'slow fdatasync')
     }
