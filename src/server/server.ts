@@ -6,7 +6,7 @@ import type { Logger } from 'pino'
 import {
   StateType, type ConfState, type Snapshot
 } from '../raft/index.js'
-import { WatchableStore } from '../storage/mvcc/index.js'
+import { WatchableStore, type TxnRead } from '../storage/mvcc/index.js'
 import type {
   CompactionRequest, CompactionResponse, DeleteRangeRequest, DeleteRangeResponse, KVServer, PutRequest, PutResponse,
   RangeRequest, RangeResponse, ResponseHeader, TxnRequest, TxnResponse
@@ -22,6 +22,7 @@ import { RaftNode } from './raft-node.js'
 import { Applier, type CompactionResult } from './apply/applier.js'
 import { Proposer } from './proposer.js'
 import { ReadIndexLoop } from './read-index.js'
+import { ReadBatcher } from './read-batch.js'
 import { newServerMetrics, type ServerMetrics } from './metrics.js'
 import type { ServerHealth } from './health.js'
 import type { RaftCluster } from './membership/cluster.js'
@@ -73,6 +74,7 @@ export class EtcdServer implements KVServer, ServerHealth {
   readonly #applier: Applier
   readonly #proposer: Proposer
   readonly #readLoop: ReadIndexLoop
+  readonly #serializableReads = new ReadBatcher(() => this.#kv.read())
   readonly #appliedWait = new WaitTime()
   /** One generator for every request and lease ID of this member, as etcd's reqIDGen. */
   readonly #ids: IDGenerator
@@ -445,13 +447,17 @@ export class EtcdServer implements KVServer, ServerHealth {
   }
 
   async #range (r: RangeRequest): Promise<RangeResponse> {
-    if (r.serializable !== true) await this.#readLoop.linearizableReadNotify()
-    const view = this.#kv.read()
-    try {
+    const answer = (view: TxnRead): RangeResponse => {
       const resp = range(view, r)
       resp.header = this.header(resp.header.revision)
       this.metrics.rangeTotal.inc()
       return resp
+    }
+    if (r.serializable === true) return await this.#serializableReads.read(answer)
+    await this.#readLoop.linearizableReadNotify()
+    const view = this.#kv.read()
+    try {
+      return answer(view)
     } finally {
       view.end()
     }
@@ -480,12 +486,16 @@ export class EtcdServer implements KVServer, ServerHealth {
     this.#assertNotLearner()
     checkTxn(r, this.cfg.maxTxnOps)
     if (isTxnReadonly(r)) {
-      if (!isTxnSerializable(r)) await this.#readLoop.linearizableReadNotify()
-      const view = this.#kv.read()
-      try {
+      const answer = (view: TxnRead): TxnResponse => {
         const resp = txn(view, r)
         resp.header = this.header(resp.header.revision)
         return resp
+      }
+      if (isTxnSerializable(r)) return await this.#serializableReads.read(answer)
+      await this.#readLoop.linearizableReadNotify()
+      const view = this.#kv.read()
+      try {
+        return answer(view)
       } finally {
         view.end()
       }
