@@ -56,8 +56,8 @@ export async function startTarget (kind: Target['name'], extraFlags: string[] = 
   ]
   const [cmd, args] = kind === 'etcd'
     ? ['/usr/bin/etcd', flags]
-    : [process.execPath, [join(root, 'dist/src/etcdmain/main.js'), ...flags]]
-  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    : [process.execPath, [...(process.env.ETCD_TS_CPU_PROF !== undefined ? ['--cpu-prof', '--cpu-prof-dir', process.env.ETCD_TS_CPU_PROF] : []), join(root, 'dist/src/etcdmain/main.js'), ...flags]]
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', process.env.BENCH_STDERR !== undefined ? 'inherit' : 'pipe'] })
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000) })
   try {
