@@ -310,6 +310,8 @@ export class WAL {
     let batch: Item[] = []
     try {
       while (this.#pending.length > 0) {
+        // Saves issued in the same synchronous run (a microtask later) join this batch.
+        await null
         if (this.#offset >= this.#o.segmentSizeBytes) await this.#cut()
         batch = this.#pending.splice(0)
         const { buf, crc } = frameRecords(batch.length === 1 ? batch[0].records : batch.flatMap((i) => i.records), this.#crc)
