@@ -147,6 +147,19 @@ export class RawNode {
     }))
   }
 
+  /**
+   * Proposes several normal entries as ONE MsgProp: the leader appends them together and sends
+   * one MsgApp per follower for all of them; a follower forwards them in one message. Throws
+   * ErrProposalDropped (for the whole batch) when they cannot be accepted.
+   */
+  proposeEntries (data: Uint8Array[]): void {
+    this.raft.step(newMessage({
+      type: MessageType.MsgProp,
+      from: this.raft.id,
+      entries: data.map((d) => ({ term: 0, index: 0, type: EntryType.EntryNormal, data: d }))
+    }))
+  }
+
   /** Proposes a (v1 or v2) membership change. Throws ErrProposalDropped when it cannot be accepted. */
   proposeConfChange (cc: ConfChangeI): void {
     const { type, data } = marshalConfChange(cc)

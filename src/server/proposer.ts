@@ -17,8 +17,8 @@ export type ApplyResult = { ok: true, value: unknown } | { ok: false, err: unkno
 
 export interface ProposerOptions {
   ids: IDGenerator
-  /** Hands encoded data to raft's propose (throws ErrProposalDropped when raft drops it). */
-  propose (data: Uint8Array): void
+  /** Hands encoded data to raft; `onDropped` is called if raft drops it (ErrProposalDropped). */
+  propose (data: Uint8Array, onDropped: (err: unknown) => void): void
   /** Whether a leader is known. */
   hasLeader (): boolean
   /** Resolves once a leader is known (proposals wait for one, as etcd's node does). */
@@ -65,13 +65,13 @@ export class Proposer {
       // Like etcd's raft node, a proposal waits (within its timeout) for a leader to exist.
       if (!this.#o.hasLeader()) await Promise.race([this.#o.leaderKnown(), timeout])
       if (this.#stopped) throw ErrStopped()
-      try {
-        this.#o.propose(data)
-      } catch (err) {
-        this.wait.cancel(id)
-        throw isCodedError(err, 'ErrProposalDropped') && !this.#o.hasLeader() ? ErrNoLeader() : err
-      }
-      const r = await Promise.race([done, timeout])
+      const dropped = new Promise<never>((_resolve, reject) => {
+        this.#o.propose(data, (err) => {
+          this.wait.cancel(id)
+          reject(isCodedError(err, 'ErrProposalDropped') && !this.#o.hasLeader() ? ErrNoLeader() : err)
+        })
+      })
+      const r = await Promise.race([done, timeout, dropped])
       if (!r.ok) throw r.err
       return r.value
     } catch (err) {

@@ -56,6 +56,9 @@ export class RaftNode {
   #stopped = false
   #isLeader = false
   #idle: Array<() => void> = []
+  /** Proposals of this turn, stepped into raft as one MsgProp before the next Ready. */
+  #proposals: Uint8Array[] = []
+  #onDropped: Array<(err: unknown) => void> = []
   /** The last raft log index known to be in the WAL on disk. */
   #durableIndex: number
 
@@ -91,6 +94,31 @@ export class RaftNode {
     })
   }
 
+  /**
+   * Queues a normal proposal. The proposals queued in one turn (and while a Ready is being
+   * persisted) enter raft together as one MsgProp just before the next Ready, so the leader
+   * sends one MsgApp per follower for all of them rather than one per proposal, and a follower
+   * forwards them to the leader in one message. `onDropped` hears raft's refusal.
+   */
+  propose (data: Uint8Array, onDropped: (err: unknown) => void): void {
+    this.#proposals.push(data)
+    this.#onDropped.push(onDropped)
+    this.schedule()
+  }
+
+  #flushProposals (): void {
+    if (this.#proposals.length === 0) return
+    const data = this.#proposals
+    const dropped = this.#onDropped
+    this.#proposals = []
+    this.#onDropped = []
+    try {
+      this.#o.rn.proposeEntries(data)
+    } catch (err) {
+      for (const f of dropped) f(err)
+    }
+  }
+
   /** Stops ticking and waits for the Ready in progress to finish. */
   async stop (): Promise<void> {
     this.#stopped = true
@@ -101,7 +129,7 @@ export class RaftNode {
   async #run (): Promise<void> {
     this.#running = true
     try {
-      while (!this.#stopped && this.#o.rn.hasReady()) {
+      while (!this.#stopped && (this.#flushProposals(), this.#o.rn.hasReady())) {
         const rd = this.#o.rn.ready()
         await this.#handle(rd)
         this.#o.rn.advance(rd)

@@ -126,7 +126,7 @@ export class EtcdServer implements KVServer, ServerHealth {
 
     this.#proposer = new Proposer({
       ids: this.#ids,
-      propose: (data) => { b.rn.propose(data); this.#node.schedule() },
+      propose: (data, onDropped) => this.#node.propose(data, onDropped),
       hasLeader: () => this.#leader !== 0n,
       leaderKnown: () => this.#leader !== 0n ? Promise.resolve() : new Promise((resolve) => this.#leaderWaiters.push(resolve)),
       backlog: () => b.rn.status().hardState.commit - this.#applier.appliedIndex,
