@@ -69,7 +69,7 @@ export async function startCluster (kind: Target['name'], size: number, extraFla
       restart: async () => {
         m.proc = kind === 'etcd'
           ? spawn('/usr/bin/etcd', flags, { stdio: 'ignore' })
-          : spawn(process.execPath, [main, ...flags], { stdio: 'ignore' })
+          : spawn(process.execPath, [...(process.env.ETCD_TS_CPU_PROF !== undefined ? ['--cpu-prof', '--cpu-prof-dir', process.env.ETCD_TS_CPU_PROF] : []), main, ...flags], { stdio: 'ignore' })
       },
       metric: async (name) => await metricOf(s.clientURL, name)
     }
