@@ -85,6 +85,23 @@ describe('RawNode', () => {
     assert.equal(rs[0].index, 2)
   })
 
+  it('proposeEntries: a batch is one MsgProp, forwarded whole, replicated with one MsgApp per follower', () => {
+    const net = new Network({ ids: [1n, 2n, 3n] })
+    net.campaign(1n)
+    net.record = true
+    net.node(2n).rn.proposeEntries(['a', 'b', 'c'].map((x) => bytes(x)))
+    net.stabilize()
+    const props = net.delivered.filter((m) => m.type === MessageType.MsgProp)
+    assert.deepEqual(props.map((m) => [m.from, m.to, m.entries.length]), [[2n, 1n, 3]])
+    const apps = net.delivered.filter((m) => m.type === MessageType.MsgApp && m.entries.length > 0)
+    assert.deepEqual(apps.map((m) => [m.to, m.entries.map((e) => str(e.data))]).sort(), [[2n, ['a', 'b', 'c']], [3n, ['a', 'b', 'c']]])
+    for (const id of [1n, 2n, 3n]) assert.deepEqual(appliedData(net.node(id)).slice(-3), ['a', 'b', 'c'])
+    // A leader that cannot take proposals refuses the whole batch.
+    net.node(1n).rn.transferLeader(3n)
+    net.isolate(3n)
+    assert.throws(() => net.node(1n).rn.proposeEntries([bytes('x'), bytes('y')]), ErrProposalDropped)
+  })
+
   it('proposing without a leader throws ErrProposalDropped', () => {
     const s = new MemoryStorage({ voters: [1n, 2n, 3n], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false })
     const rn = new RawNode(config(1n, s))
