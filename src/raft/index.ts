@@ -12,7 +12,7 @@ export {
 } from './raftpb/confchange.js'
 export type { ConfChangeI } from './raftpb/confchange.js'
 export { RawNode, SnapshotStatus } from './raw-node.js'
-export type { Ready, Peer, Status, ProgressStatus } from './raw-node.js'
+export type { Ready, Peer, Status, BasicStatus, ProgressStatus } from './raw-node.js'
 export { StateType, stateName, confChangeFromEntry } from './raft.js'
 export type { SoftState } from './raft.js'
 export type { Config } from './config.js'

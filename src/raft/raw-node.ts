@@ -70,6 +70,15 @@ export interface ProgressStatus {
   inflight: number
 }
 
+/** etcd/raft's BasicStatus: the cheap part of Status, with no per-member progress. */
+export interface BasicStatus {
+  id: NodeID
+  hardState: HardState
+  softState: SoftState
+  applied: number
+  leadTransferee: NodeID
+}
+
 export interface Status {
   id: NodeID
   hardState: HardState
@@ -298,6 +307,12 @@ export class RawNode {
       r.appliedTo(p.applied.index, p.applied.size)
       r.reduceUncommittedSize(p.applied.payload)
     }
+  }
+
+  /** The node's term, vote, commit, role and applied index, without the cost of status(). */
+  basicStatus (): BasicStatus {
+    const r = this.raft
+    return { id: r.id, hardState: r.hardState(), softState: r.softState(), applied: r.raftLog.applied, leadTransferee: r.leadTransferee }
   }
 
   /** A snapshot of the node's state for monitoring. */

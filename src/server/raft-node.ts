@@ -151,7 +151,7 @@ export class RaftNode {
     const o = this.#o
     if (rd.softState !== undefined) {
       this.#isLeader = rd.softState.raftState === StateType.StateLeader
-      o.hooks.onSoftState(rd.softState.lead, this.#isLeader, o.rn.status().hardState.term)
+      o.hooks.onSoftState(rd.softState.lead, this.#isLeader, o.rn.basicStatus().hardState.term)
     }
     if (rd.readStates.length > 0) o.hooks.onReadStates(rd.readStates)
 

@@ -129,7 +129,7 @@ export class EtcdServer implements KVServer, ServerHealth {
       propose: (data, onDropped) => this.#node.propose(data, onDropped),
       hasLeader: () => this.#leader !== 0n,
       leaderKnown: () => this.#leader !== 0n ? Promise.resolve() : new Promise((resolve) => this.#leaderWaiters.push(resolve)),
-      backlog: () => b.rn.status().hardState.commit - this.#applier.appliedIndex,
+      backlog: () => b.rn.basicStatus().hardState.commit - this.#applier.appliedIndex,
       maxRequestBytes: cfg.maxRequestBytes + 512,
       timeoutMs: reqTimeoutMs(cfg),
       logger: this.#log,
@@ -281,7 +281,7 @@ export class EtcdServer implements KVServer, ServerHealth {
         },
         applyEntries: async (entries) => {
           this.#applier.applyEntries(entries)
-          metrics.proposalsCommitted.set(b.rn.status().hardState.commit)
+          metrics.proposalsCommitted.set(b.rn.basicStatus().hardState.commit)
           // Log compaction waits while a snapshot is being sent (the follower needs the entries after it).
           if (!this.transport.sendingSnapshot) await this.#snapshots.maybeSnapshot(this.#applier.appliedIndex)
         }
@@ -388,11 +388,11 @@ export class EtcdServer implements KVServer, ServerHealth {
   // ---- status used by health checks, metrics and the maintenance API
 
   leader (): bigint { return this.#leader }
-  term (): number { return this.#b.rn.status().hardState.term }
-  isLeader (): boolean { return this.#b.rn.status().softState.raftState === StateType.StateLeader }
+  term (): number { return this.#b.rn.basicStatus().hardState.term }
+  isLeader (): boolean { return this.#b.rn.basicStatus().softState.raftState === StateType.StateLeader }
   isLearner (): boolean { return this.cluster.isLearner(this.memberId) }
   appliedIndex (): number { return this.#applier.appliedIndex }
-  committedIndex (): number { return this.#b.rn.status().hardState.commit }
+  committedIndex (): number { return this.#b.rn.basicStatus().hardState.commit }
   alarms (): string[] { return [] }
   recordHealth (ok: boolean): void {
     if (ok) this.metrics.healthSuccess.inc()
