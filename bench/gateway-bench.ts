@@ -2,7 +2,9 @@
 // range with 64 clients, txn with 16 — against real etcd and etcd-ts over the same JSON gateway,
 // on this machine, in the same run, each on a fresh data directory. Prints a markdown table with
 // ratios and writes it to bench/results/gateway.md.
-//   node --import tsx bench/gateway-bench.ts [--seconds N]
+//   node --import tsx bench/gateway-bench.ts [--seconds N] [--rounds R]
+// With R > 1 the two targets run R times, alternating which goes first, and every figure is the
+// median over the rounds (this machine's throughput drifts by ±30 % between minutes).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -11,6 +13,8 @@ import { runWrk, type WrkResult } from './lib/wrk.js'
 
 const secondsArg = process.argv.indexOf('--seconds')
 const seconds = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 10
+const roundsArg = process.argv.indexOf('--rounds')
+const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 1
 
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64')
 const value = b64(Buffer.alloc(64, 'v'))
@@ -64,8 +68,31 @@ async function measure (kind: Target['name']): Promise<Map<string, WrkResult>> {
 }
 
 const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' ')
-const etcd = await measure('etcd')
-const ours = await measure('etcd-ts')
+const runs: Record<Target['name'], Array<Map<string, WrkResult>>> = { etcd: [], 'etcd-ts': [] }
+for (let r = 0; r < rounds; r++) {
+  const order: Array<Target['name']> = r % 2 === 0 ? ['etcd', 'etcd-ts'] : ['etcd-ts', 'etcd']
+  for (const kind of order) runs[kind].push(await measure(kind))
+}
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+function medianOf (kind: Target['name']): Map<string, WrkResult> {
+  const out = new Map<string, WrkResult>()
+  for (const s of scenarios) {
+    const rs = runs[kind].map((m) => m.get(s.name) as WrkResult)
+    out.set(s.name, {
+      requestsPerSec: median(rs.map((x) => x.requestsPerSec)),
+      p50ms: median(rs.map((x) => x.p50ms)),
+      p99ms: median(rs.map((x) => x.p99ms)),
+      requests: rs.reduce((a, x) => a + x.requests, 0),
+      errors: rs.reduce((a, x) => a + x.errors, 0)
+    })
+  }
+  return out
+}
+const etcd = medianOf('etcd')
+const ours = medianOf('etcd-ts')
 
 const rows = scenarios.map((s) => {
   const a = etcd.get(s.name) as WrkResult
@@ -74,14 +101,14 @@ const rows = scenarios.map((s) => {
 })
 const table = [
   `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ` +
-  `wrk ${seconds} s per case, 64-byte values over 1000 keys; real etcd = Debian etcd-server 3.4.23. ` +
+  `wrk ${seconds} s per case, ${rounds > 1 ? `median of ${rounds} rounds (alternating which target runs first), ` : ''}64-byte values over 1000 keys; real etcd = Debian etcd-server 3.4.23. ` +
   `Load average before: ${loadBefore}; after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`,
   '',
   '| case | etcd req/s | etcd-ts req/s | ratio | etcd p99 ms | etcd-ts p99 ms | errors (etcd/ts) |',
   '|---|---:|---:|---:|---:|---:|---:|',
   ...rows,
   '',
-  `Command: \`npm run build && node --import tsx bench/gateway-bench.ts --seconds ${seconds}\``
+  `Command: \`npm run build && node --import tsx bench/gateway-bench.ts --seconds ${seconds}${rounds > 1 ? ` --rounds ${rounds}` : ''}\``
 ].join('\n')
 console.log(table)
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url))
