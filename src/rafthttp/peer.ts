@@ -151,6 +151,11 @@ export class Peer {
     return this.#pipeline.send(m)
   }
 
+  /** Writes the messages queued on this peer's streams now. */
+  flush (): void {
+    for (const w of this.#writers.values()) w.flushNow()
+  }
+
   async #sendSnap (m: Message): Promise<void> {
     if (this.snapshotInFlight) {
       this.#o.onSnapshotDone(undefined, new Error('a snapshot is already being sent to this peer'))

@@ -91,10 +91,20 @@ export class StreamReader {
         this.#setActive(true)
         backoff = minBackoffMs
         const dec = new FrameDecoder()
-        for await (const chunk of res.body) {
-          this.receivedBytes += (chunk as Buffer).length
-          for (const m of dec.push(chunk as Buffer)) o.onMessage(m)
-        }
+        // 'data' events, not async iteration: each frame reaches raft without promise hops.
+        await new Promise<void>((resolve, reject) => {
+          res.body.on('data', (chunk: Buffer) => {
+            this.receivedBytes += chunk.length
+            try {
+              for (const m of dec.push(chunk)) o.onMessage(m)
+            } catch (err) {
+              // A corrupt frame ends this stream (it is redialled), never the process.
+              res.body.destroy(err as Error)
+            }
+          })
+          res.body.once('end', resolve)
+          res.body.once('error', reject)
+        })
       } catch (err) {
         if (!this.#stopped) {
           o.logger.debug({ remotePeerId: o.peerId.toString(16), streamType: o.type, err: (err as Error).message }, 'lost stream to remote peer')

@@ -1,6 +1,7 @@
 // The writing end of a stream: a peer dialled GET /raft/stream/<type>/<ourID> and we write the
 // messages bound for it into that response, as frames, batched into one socket write per turn
-// of the event loop. The queue is bounded: when full, the message is dropped (the caller counts
+// of the event loop, or at once when the transport flushes after handing over a Ready's messages
+// (the leader's appends must leave before it blocks on its own fdatasync). The queue is bounded: when full, the message is dropped (the caller counts
 // it and tells raft the peer is unreachable). An empty frame goes out when the stream is idle.
 import type { ServerResponse } from 'node:http'
 import type { Message } from '../raft/index.js'
@@ -48,6 +49,11 @@ export class StreamWriter {
       setImmediate(() => this.#flush())
     }
     return true
+  }
+
+  /** Writes what is queued now instead of on the next turn. */
+  flushNow (): void {
+    if (this.#scheduled && !this.#waitingDrain) this.#flush()
   }
 
   #flush (): void {

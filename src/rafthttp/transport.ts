@@ -127,8 +127,13 @@ export class Transport {
 
   // ---- sending
 
-  /** Sends raft messages to their peers (never blocks; drops when a queue is full). */
+  /**
+   * Sends raft messages to their peers (never blocks; drops when a queue is full). The batch is
+   * written to the streams before returning, so a leader's appends are on the wire while it
+   * persists its own copy.
+   */
   send (msgs: readonly Message[]): void {
+    const touched = new Set<Peer>()
     for (const m of msgs) {
       if (m.to === 0n) continue
       const hex = m.to.toString(16)
@@ -142,7 +147,9 @@ export class Transport {
         this.metrics.droppedMessages.inc({ To: hex })
         this.#o.raft.reportUnreachable(m.to)
       }
+      touched.add(p)
     }
+    for (const p of touched) p.flush()
   }
 
   // ---- receiving
