@@ -64,8 +64,28 @@ describe('BufferedBackend', () => {
     for (let i = 0; i < 9; i++) be.batch((tx) => tx.put(Buckets.Key, k(`k${i}`), k('v')))
     assert.equal(be.commits, 0)
     be.batch((tx) => tx.put(Buckets.Key, k('k9'), k('v')))
+    assert.equal(be.buffered, 0, 'the commit started')
+    assert.equal(be.readTx().get(Buckets.Key, k('k9'))?.toString(), 'v', 'readers see it while it commits')
+    await be.flushed()
     assert.equal(be.commits, 1)
+  })
+
+  it('keeps what a commit in flight carries visible, and a later write of the same key wins', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'bb-'))
+    t.after(() => rmSync(dir, { recursive: true, force: true }))
+    const be = await open(dir, { batchLimit: 2 })
+    t.after(() => be.close())
+    be.batch((tx) => { tx.put(Buckets.Key, k('a'), k('1')); tx.put(Buckets.Key, k('b'), k('1')) }) // starts a commit
+    be.batch((tx) => { tx.put(Buckets.Key, k('a'), k('2')); tx.delete(Buckets.Key, k('b')) }) // while it runs
+    const seen = (): string[] => be.readTx().range(Buckets.Key, k(''), undefined).map((e) => `${e.key.toString()}=${e.value.toString()}`)
+    assert.deepEqual(seen(), ['a=2'])
+    await be.flushed()
+    assert.deepEqual(seen(), ['a=2'])
     assert.equal(be.buffered, 0)
+    await be.close()
+    const again = await open(dir)
+    t.after(() => again.close())
+    assert.deepEqual(again.readTx().range(Buckets.Key, k(''), undefined).map((e) => `${e.key.toString()}=${e.value.toString()}`), ['a=2'])
   })
 
   it('commits on its own after the batch interval', async (t) => {

@@ -1,5 +1,7 @@
-import type { Bucket } from '../schema/buckets.js'
+import { crc32c } from '@node-rs/crc32'
+import { ALL_BUCKETS, Buckets, type Bucket } from '../schema/buckets.js'
 import type { ConsistentIndex } from '../schema/cindex.js'
+import { MetaKeys } from '../schema/meta-keys.js'
 
 /** One key/value pair read from a bucket. Both buffers are owned by the caller. */
 export interface BucketEntry {
@@ -75,6 +77,12 @@ export interface Backend {
    * Throws ErrBackendClosed after close and during defrag.
    */
   batch<T> (fn: (tx: BatchTx) => T): T
+  /**
+   * Like {@link batch}, but the transaction is started and committed off this thread (lmdb-js's
+   * async transaction): `fn` runs on this thread inside it later, and the promise settles once the
+   * commit is visible to readers. Nothing else may write meanwhile.
+   */
+  batchAsync (fn: (tx: BatchTx) => void): Promise<void>
   /** The consistent index stored by the last committed batch (visible to readers). */
   readonly committedIndex: ConsistentIndex
   /**
@@ -111,4 +119,23 @@ export interface Backend {
   readonly closed: boolean
   /** True while {@link defrag} runs (writes are refused, reads may fail during the swap). */
   readonly busy?: boolean
+}
+
+/**
+ * CRC-32C over every bucket's name, keys and values, in bucket order, of the view `tx`; `meta`'s
+ * consistent index and term are left out (etcd's DefaultIgnores), so members with the same data
+ * agree.
+ */
+export function hashOf (tx: ReadTx): number {
+  let h = 0
+  for (const name of ALL_BUCKETS) {
+    h = crc32c(Buffer.from(name, 'latin1'), h)
+    tx.forEach(name, (k, v) => {
+      if (name === Buckets.Meta && (k.equals(MetaKeys.ConsistentIndex) || k.equals(MetaKeys.Term))) return true
+      h = crc32c(k, h)
+      h = crc32c(v, h)
+      return true
+    }, undefined, undefined, { view: true })
+  }
+  return h >>> 0
 }

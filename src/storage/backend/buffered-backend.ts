@@ -2,9 +2,11 @@
 // lands in an in-memory buffer that every read view sees at once; the buffer is committed to LMDB
 // as ONE write transaction (mutations and the consistent index of the last batch in it) every
 // `batchIntervalMs` or once it holds `batchLimit` writes, and before anything that reads the file
-// (hash, backup, defrag, flushed, close). An LMDB commit fsyncs on the main thread (~1–5 ms here),
-// so doing it per Ready capped a member at a few hundred Readies a second; etcd commits bbolt on a
-// 100 ms timer for the same reason.
+// (backup, defrag, flushed, close). A synchronous LMDB commit per Ready capped a member at a few
+// hundred Readies a second; etcd commits bbolt on a 100 ms timer for the same reason. The commit
+// itself runs as lmdb-js's async transaction, so its page writes leave the main thread (a 1–3 ms
+// stall every 100 ms otherwise, visible in the p99 of every request); the buffer keeps what is
+// being committed until LMDB shows it.
 //
 // Crash safety is unchanged: the WAL is the durability source. After a kill -9 the file holds the
 // last committed transaction (LMDB's copy-on-write), whose consistent index tells the server where
@@ -13,7 +15,7 @@ import sortedBtree from 'sorted-btree'
 import type { Bucket } from '../schema/buckets.js'
 import { ALL_BUCKETS } from '../schema/buckets.js'
 import { readConsistentIndex, type ConsistentIndex } from '../schema/cindex.js'
-import { rangeByForEach, type Backend, type BatchTx, type BucketEntry, type ReadTx } from './backend.js'
+import { hashOf, rangeByForEach, type Backend, type BatchTx, type BucketEntry, type ReadTx } from './backend.js'
 
 /** A pending write: the new value, or null for a delete. */
 type Pending = Buffer | null
@@ -127,6 +129,11 @@ export class BufferedBackend implements Backend {
   #committed: ConsistentIndex
   #inBatch = false
   #commits = 0
+  /** The LMDB commit in flight, if any. */
+  #flushing: Promise<void> | undefined
+  #again = false
+  /** A failed LMDB commit: the backend refuses further batches. */
+  #failed: unknown
   /** The buffered values the running batch overwrote, to restore if it throws. */
   #undo: Array<{ bucket: Bucket, key: string, had: boolean, prev: Pending | undefined }> = []
 
@@ -177,6 +184,7 @@ export class BufferedBackend implements Backend {
    */
   batch<T> (fn: (tx: BatchTx) => T): T {
     if (this.#inner.closed) return this.#inner.batch(fn)
+    if (this.#failed !== undefined) throw this.#failed
     if (this.#inBatch) throw new Error('backend: nested batch')
     const tx = new BufferedBatchTx(this, this.#inner.readTx())
     this.#undo = []
@@ -204,57 +212,96 @@ export class BufferedBackend implements Backend {
     }
   }
 
-  /** Commits everything buffered to LMDB in one transaction (fsynced). */
+  /**
+   * Starts committing everything buffered to LMDB in one transaction, which lmdb-js starts and
+   * commits off the main thread. The buffer keeps every entry (so readers keep seeing it) until
+   * the commit is visible in LMDB; then the entries that no later batch overwrote are dropped.
+   * One commit runs at a time; a call meanwhile commits again once it lands.
+   */
   commit (): void {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer)
       this.#timer = undefined
     }
-    if (this.#writes === 0 || this.#inner.closed) return
+    if (this.#failed !== undefined || this.#writes === 0 || this.#inner.closed) return
+    if (this.#flushing !== undefined) {
+      this.#again = true
+      return
+    }
     const t0 = performance.now()
-    this.#inner.batch((tx) => {
-      for (const name of ALL_BUCKETS) {
-        const m = this.#buf.get(name)
-        if (m === undefined) continue
-        for (const [k, v] of m.entries()) {
+    const taken: Array<{ name: Bucket, m: PendingTree, entries: Array<[string, Pending]> }> = []
+    for (const name of ALL_BUCKETS) {
+      const m = this.#buf.get(name)
+      if (m !== undefined && m.size > 0) taken.push({ name, m, entries: m.toArray() })
+    }
+    this.#writes = 0
+    this.#flushing = this.#inner.batchAsync((tx) => {
+      for (const { name, entries } of taken) {
+        for (const [k, v] of entries) {
           const key = Buffer.from(k, 'latin1')
           if (v === null) tx.delete(name, key)
           else tx.put(name, key, v)
         }
       }
+    }).then(() => {
+      // What LMDB now holds need not be buffered, unless a batch wrote the key again since.
+      for (const { m, entries } of taken) for (const [k, v] of entries) if (m.get(k) === v) m.delete(k)
+      this.#commits++
+      this.#onCommit?.((performance.now() - t0) / 1000)
+    }, (err: unknown) => {
+      // The entries stay buffered (readers still see them); the next batch reports the failure.
+      this.#failed = err
+    }).finally(() => {
+      this.#flushing = undefined
+      if (this.#again) {
+        this.#again = false
+        if (this.#failed === undefined) this.commit()
+      }
     })
-    this.#buf.clear()
-    this.#writes = 0
-    this.#commits++
-    this.#onCommit?.((performance.now() - t0) / 1000)
+  }
+
+  /** Resolves once nothing is buffered or being committed. */
+  async #drain (): Promise<void> {
+    while (this.#failed === undefined && (this.#flushing !== undefined || this.#writes > 0)) {
+      this.commit()
+      await this.#flushing
+    }
+    if (this.#failed !== undefined) throw this.#failed
   }
 
   async flushed (): Promise<ConsistentIndex> {
-    this.commit()
+    await this.#drain()
     return await this.#inner.flushed()
   }
 
   size (): number { return this.#inner.size() }
   sizeInUse (): number { return this.#inner.sizeInUse() }
 
+  /** Hashes the merged view (buffered writes over LMDB), which is what readers see. */
   hash (): number {
-    this.commit()
-    return this.#inner.hash()
+    return hashOf(this.readTx())
   }
 
   async defrag (): Promise<void> {
-    this.commit()
+    await this.#drain()
     await this.#inner.defrag()
   }
 
   async backup (path: string, compact?: boolean): Promise<void> {
-    this.commit()
+    await this.#drain()
     await this.#inner.backup(path, compact)
+  }
+
+  async batchAsync (fn: (tx: BatchTx) => void): Promise<void> {
+    this.batch(fn)
   }
 
   async close (): Promise<void> {
     if (this.#inner.closed) return
-    this.commit()
-    await this.#inner.close()
+    try {
+      await this.#drain()
+    } finally {
+      await this.#inner.close()
+    }
   }
 }

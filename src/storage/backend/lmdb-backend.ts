@@ -1,23 +1,20 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { crc32c } from '@node-rs/crc32'
 import { open, type Database, type RootDatabase } from 'lmdb'
-import { ALL_BUCKETS, Buckets, type Bucket } from '../schema/buckets.js'
+import { ALL_BUCKETS, type Bucket } from '../schema/buckets.js'
 import { readConsistentIndex, type ConsistentIndex } from '../schema/cindex.js'
-import { MetaKeys } from '../schema/meta-keys.js'
-import { rangeByForEach, type Backend, type BackendOptions, type BatchTx, type BucketEntry, type ReadTx } from './backend.js'
+import { hashOf, rangeByForEach, type Backend, type BackendOptions, type BatchTx, type BucketEntry, type ReadTx } from './backend.js'
 import { ErrBackendClosed } from './errors.js'
 
 type Dbs = Record<Bucket, Database<Buffer, Buffer>>
 
 /*
  * Durability and commit mode (measured on this machine, see bench/results/mvcc.md):
- * every batch is ONE `transactionSync` with lmdb-js's default flags, so the commit (and its fsync)
- * completes before `batch()` returns. The async batched API (`transaction()`) commits on a worker
- * thread and reached more commits per second, but its callback runs later than the apply loop
- * wants, and readers would have to overlay not-yet-committed writes (etcd's txWriteBuffer) to see
- * an applied entry before its commit. With transactionSync the in-memory index and LMDB are never
- * apart, a batch's effects and its consistent index commit or vanish together, and LMDB's
+ * `batch()` is ONE `transactionSync` with lmdb-js's default flags, so the commit completes before
+ * it returns and a batch's effects and its consistent index commit or vanish together.
+ * `batchAsync()` is the same transaction started and committed by lmdb-js's write thread (its
+ * callback still runs on the main thread); the server's BufferedBackend uses it and keeps what is
+ * being committed visible to readers until the commit lands (etcd's txWriteBuffer). LMDB's
  * copy-on-write pages make a kill -9 at any point leave the last committed transaction intact.
  * The WAL stays the durability source; `durableIndex` tells the server which entries the backend
  * already holds on disk.
@@ -147,6 +144,23 @@ export class LmdbBackend implements Backend {
     }
   }
 
+  async batchAsync (fn: (tx: BatchTx) => void): Promise<void> {
+    if (this.#state === 'closed') throw new ErrBackendClosed()
+    if (this.#state === 'defrag') throw new ErrBackendClosed('backend: defragmentation in progress')
+    const tx = new LmdbBatchTx(this)
+    await this.#root.transaction(() => {
+      if (this.#inBatch) throw new Error('backend: nested batch')
+      this.#inBatch = true
+      try {
+        fn(tx)
+      } finally {
+        this.#inBatch = false
+      }
+    })
+    this.#commits++
+    this.#committed = readConsistentIndex(this.readTx())
+  }
+
   async flushed (): Promise<ConsistentIndex> {
     const target = this.#committed
     if (this.#state === 'closed') return this.#durable
@@ -167,18 +181,7 @@ export class LmdbBackend implements Backend {
   }
 
   hash (): number {
-    let h = 0
-    const tx = this.readTx()
-    for (const name of ALL_BUCKETS) {
-      h = crc32c(Buffer.from(name, 'latin1'), h)
-      tx.forEach(name, (k, v) => {
-        if (name === Buckets.Meta && (k.equals(MetaKeys.ConsistentIndex) || k.equals(MetaKeys.Term))) return true
-        h = crc32c(k, h)
-        h = crc32c(v, h)
-        return true
-      }, undefined, undefined, { view: true })
-    }
-    return h >>> 0
+    return hashOf(this.readTx())
   }
 
   async backup (path: string, compact = false): Promise<void> {
