@@ -22,9 +22,17 @@ function luaScript (path: string, bodies: string[]): string {
     '}',
     'local n = #bodies',
     'local i = 0',
+    // Every request is formatted once up front; request() only picks the next one, so the
+    // client spends its CPU on the socket work (a per-request wrk.format capped even a trivial
+    // server at ~11k req/s on this machine, 20k with ready-made requests).
+    'local reqs = nil',
     'request = function()',
+    '  if reqs == nil then',
+    '    reqs = {}',
+    `    for j = 1, n do reqs[j] = wrk.format("POST", "${path}", { ["Content-Type"] = "application/json" }, bodies[j]) end`,
+    '  end',
     '  i = i + 1',
-    `  return wrk.format("POST", "${path}", { ["Content-Type"] = "application/json" }, bodies[(i % n) + 1])`,
+    '  return reqs[(i % n) + 1]',
     'end',
     'done = function(summary, latency, requests)',
     '  io.write(string.format("RESULT %d %d %d %d %d %d\\n", summary.requests,',
