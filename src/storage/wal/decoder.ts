@@ -36,6 +36,8 @@ export interface SegmentDecode {
   crc: number
   /** True when a torn tail was found at `end` (only ever in the last segment). */
   torn: boolean
+  /** True when everything from `end` to the end of the buffer is zero (a clean end). */
+  zeroTail?: boolean
   /** Why the tail was judged torn, for logs. */
   tornReason?: string
 }
@@ -56,6 +58,11 @@ const zeroChunk = Buffer.alloc(64 * 1024)
 /** True when buf[from, to) holds only zero bytes. */
 export function allZero (buf: Buffer, from: number, to: number): boolean {
   to = Math.min(to, buf.length)
+  if (to - from <= 64) {
+    // record padding and length words: a byte loop beats two subarrays and a native call
+    for (let i = from; i < to; i++) if (buf[i] !== 0) return false
+    return true
+  }
   for (let off = from; off < to; off += zeroChunk.length) {
     const end = Math.min(to, off + zeroChunk.length)
     if (!buf.subarray(off, end).equals(zeroChunk.subarray(0, end - off))) return false
@@ -85,6 +92,7 @@ export function decodeSegment (buf: Buffer, opts: DecodeOptions): SegmentDecode 
   let crc = opts.crc
   let off = 0
   const torn = (reason: string): SegmentDecode => ({ records, end: off, crc, torn: true, tornReason: reason })
+  let zeroTail = false
 
   while (off < size) {
     if (off + lengthWordBytes > size) {
@@ -96,7 +104,10 @@ export function decodeSegment (buf: Buffer, opts: DecodeOptions): SegmentDecode 
     const lo = buf.readUInt32LE(off)
     const hi = buf.readUInt32LE(off + 4)
     if (lo === 0 && hi === 0) {
-      if (allZero(buf, off, size)) break
+      if (allZero(buf, off, size)) {
+        zeroTail = true
+        break
+      }
       const sectorEnd = (Math.floor(off / minSectorSize) + 1) * minSectorSize
       if (isLast && allZero(buf, off, sectorEnd)) return torn('zero sector followed by data')
       throw new ErrCRCMismatch({ file, offset: off, reason: 'zero length word followed by data' })
@@ -141,5 +152,5 @@ export function decodeSegment (buf: Buffer, opts: DecodeOptions): SegmentDecode 
     crc = next
     off = frameEnd
   }
-  return { records, end: off, crc, torn: false }
+  return { records, end: off, crc, torn: false, zeroTail: zeroTail || off >= size }
 }

@@ -105,7 +105,7 @@ export async function readSegments (dir: string, names: readonly string[], opts:
     crc = dec.crc
     if (isLast) {
       tail = dec
-      tailDirty = !allZero(buf, dec.end, buf.length)
+      tailDirty = dec.zeroTail !== true && !allZero(buf, dec.end, buf.length)
     }
   }
   if (tail === undefined) throw new Error('wal: readSegments needs at least one segment')
