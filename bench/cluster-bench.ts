@@ -15,13 +15,11 @@ import { fileURLToPath } from 'node:url'
 import { startCluster, type ClusterMember, type ClusterTarget } from './lib/cluster-targets.js'
 import { runWrkSpread, type WrkResult } from './lib/wrk.js'
 import type { Target } from './lib/targets.js'
+import { b64, keys, putBodies, value } from './lib/workload.js'
 
 const secondsArg = process.argv.indexOf('--seconds')
 const seconds = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 10
 const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))
-const b64 = (s: string | Buffer): string => Buffer.from(s).toString('base64')
-const value = b64(Buffer.alloc(64, 'v'))
-const keys = Array.from({ length: 1000 }, (_, i) => b64(`bench/key/${String(i).padStart(6, '0')}`))
 
 async function put (url: string, key: string, val: string, timeoutMs = 5000): Promise<boolean> {
   try {
@@ -112,7 +110,7 @@ async function measure (kind: Target['name']): Promise<Figures> {
   try {
     const urls = c.members.map((m) => m.clientURL)
     await parallel(16, keys.length, async (i) => { if (!await put(urls[i % 3], keys[i], value)) throw new Error(`${kind}: preload failed`) })
-    const putR = await runWrkSpread(urls, '/v3/kv/put', keys.map((k) => JSON.stringify({ key: k, value })), 64, seconds)
+    const putR = await runWrkSpread(urls, '/v3/kv/put', putBodies, 64, seconds)
     console.error(`${kind.padEnd(8)} put 64 clients        ${putR.requestsPerSec.toFixed(0).padStart(7)} req/s p99 ${putR.p99ms.toFixed(1)} ms errors ${putR.errors}`)
     const rangeR = await runWrkSpread(urls, '/v3/kv/range', keys.slice(0, 100).map((k) => JSON.stringify({ key: k })), 64, seconds)
     console.error(`${kind.padEnd(8)} range (lin) 64 clients ${rangeR.requestsPerSec.toFixed(0).padStart(7)} req/s p99 ${rangeR.p99ms.toFixed(1)} ms errors ${rangeR.errors}`)

@@ -10,52 +10,18 @@ import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { startTarget, type Target } from './lib/targets.js'
 import { runWrk, type WrkResult } from './lib/wrk.js'
+import { preload, scenarios } from './lib/workload.js'
 
 const secondsArg = process.argv.indexOf('--seconds')
 const seconds = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 10
 const roundsArg = process.argv.indexOf('--rounds')
 const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 1
 
-const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64')
-const value = b64(Buffer.alloc(64, 'v'))
-const keys = Array.from({ length: 1000 }, (_, i) => b64(`bench/key/${String(i).padStart(6, '0')}`))
-
-interface Scenario { name: string, path: string, clients: number, bodies: string[] }
-
-const scenarios: Scenario[] = [
-  ...[1, 16, 64].map((c) => ({
-    name: `put, ${c} client${c > 1 ? 's' : ''}`,
-    path: '/v3/kv/put',
-    clients: c,
-    bodies: keys.map((k) => JSON.stringify({ key: k, value }))
-  })),
-  { name: 'range (linearizable), 64 clients', path: '/v3/kv/range', clients: 64, bodies: keys.slice(0, 100).map((k) => JSON.stringify({ key: k })) },
-  { name: 'range (serializable), 64 clients', path: '/v3/kv/range', clients: 64, bodies: keys.slice(0, 100).map((k) => JSON.stringify({ key: k, serializable: true })) },
-  {
-    name: 'txn (compare + put), 16 clients',
-    path: '/v3/kv/txn',
-    clients: 16,
-    bodies: keys.slice(0, 100).map((k) => JSON.stringify({
-      compare: [{ key: k, target: 'VERSION', result: 'GREATER', version: '0' }],
-      success: [{ request_put: { key: k, value } }],
-      failure: [{ request_range: { key: k } }]
-    }))
-  }
-]
-
-async function preload (t: Target): Promise<void> {
-  // Every key exists before the first timed run, so ranges find data and txns take the success branch.
-  for (const k of keys) {
-    const r = await fetch(`${t.clientURL}/v3/kv/put`, { method: 'POST', body: JSON.stringify({ key: k, value }) })
-    if (r.status !== 200) throw new Error(`${t.name}: preload put answered ${r.status}`)
-  }
-}
-
 async function measure (kind: Target['name']): Promise<Map<string, WrkResult>> {
   const t = await startTarget(kind)
   const out = new Map<string, WrkResult>()
   try {
-    await preload(t)
+    await preload(t.clientURL, t.name)
     for (const s of scenarios) {
       const r = runWrk(t.clientURL, s.path, s.bodies, s.clients, seconds)
       console.error(`${kind.padEnd(8)} ${s.name.padEnd(36)} ${r.requestsPerSec.toFixed(0).padStart(7)} req/s  p50 ${r.p50ms.toFixed(2)} ms  p99 ${r.p99ms.toFixed(2)} ms  errors ${r.errors}`)
