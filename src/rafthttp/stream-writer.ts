@@ -1,8 +1,9 @@
 // The writing end of a stream: a peer dialled GET /raft/stream/<type>/<ourID> and we write the
 // messages bound for it into that response, as frames, batched into one socket write per turn
 // of the event loop, or at once when the transport flushes after handing over a Ready's messages
-// (the leader's appends must leave before it blocks on its own fdatasync). The queue is bounded: when full, the message is dropped (the caller counts
-// it and tells raft the peer is unreachable). An empty frame goes out when the stream is idle.
+// (the leader's appends must leave before it blocks on its own fdatasync). The queue is bounded:
+// when full, the message is dropped (the caller counts it and tells raft the peer is
+// unreachable). An empty frame goes out when the stream is idle.
 import type { ServerResponse } from 'node:http'
 import type { Message } from '../raft/index.js'
 import { encodeFrames, heartbeatFrame } from './msg-codec.js'

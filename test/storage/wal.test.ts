@@ -223,6 +223,23 @@ describe('WAL group commit', () => {
     await w.close()
   })
 
+  for (const [mode, inlineSyncMaxMs] of [['inline', 1e9], ['on the thread pool', 0]] as const) {
+    it(`syncs ${mode}: saves of one run share a sync and every record reads back`, async (t) => {
+      const dir = join(tempDir(t), 'wal')
+      const syncs: number[] = []
+      const w = await WAL.create(dir, meta, { inlineSyncMaxMs, onFsync: (_s, covered) => syncs.push(covered) })
+      await Promise.all(Array.from({ length: 10 }, (_, i) => w.save(hs(1, i + 1), [ent(i + 1)])))
+      await w.save(hs(1, 11), [ent(11)])
+      assert.deepEqual(syncs, [10, 1])
+      await w.close()
+      const r = await WAL.open(dir, { index: 0, term: 0 })
+      const all = await r.readAll()
+      assert.deepEqual(all.entries.map((e) => e.index), Array.from({ length: 11 }, (_, i) => i + 1))
+      assert.equal(all.state.commit, 11)
+      await r.close()
+    })
+  }
+
   it('writes a commit-only HardState change without syncing (etcd MustSync)', async (t) => {
     const syncs: number[] = []
     const w = await WAL.create(join(tempDir(t), 'wal'), meta, { onFsync: (_s, covered) => syncs.push(covered) })

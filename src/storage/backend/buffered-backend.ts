@@ -292,6 +292,7 @@ export class BufferedBackend implements Backend {
     await this.#inner.backup(path, compact)
   }
 
+  /** A buffered batch is already off the commit path: the same as {@link batch}. */
   async batchAsync (fn: (tx: BatchTx) => void): Promise<void> {
     this.batch(fn)
   }
