@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { newConfig } from '../src/embed/config.js'
+import { newLoopbackConfig } from '../src/embed/config.js'
 import { startEtcd } from '../src/embed/etcd.js'
 import { buildClientApp } from '../plugins/client-app.js'
 
@@ -15,15 +15,7 @@ const out = fileURLToPath(new URL('./etcd-v3.json', import.meta.url))
 
 async function main (): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'etcd-ts-openapi-'))
-  const cfg = newConfig()
-  cfg['data-dir'] = join(dir, 'data')
-  cfg['listen-client-urls'] = ['http://127.0.0.1:0']
-  cfg['advertise-client-urls'] = ['http://127.0.0.1:2379']
-  cfg['listen-peer-urls'] = ['http://127.0.0.1:0']
-  cfg['initial-advertise-peer-urls'] = ['http://127.0.0.1:2380']
-  cfg['initial-cluster'] = 'default=http://127.0.0.1:2380'
-  cfg['log-level'] = 'error'
-  const etcd = await startEtcd(cfg)
+  const etcd = await startEtcd(newLoopbackConfig(join(dir, 'data')))
   try {
     const app = await buildClientApp({ server: etcd.server })
     await app.ready()

@@ -209,6 +209,23 @@ function emptySecurity (): TransportSecurity {
 }
 
 /** A Config with etcd 3.5's defaults (embed.NewConfig plus the server-side defaults it leaves at 0). */
+/**
+ * A one-member configuration on loopback with kernel-chosen ports (client and peer listen on
+ * 127.0.0.1:0; the advertised URLs keep etcd's default ports, as the member IDs derive from them)
+ * and data in `dataDir`: what tools such as openapi/generate.ts and in-process tests start.
+ */
+export function newLoopbackConfig (dataDir: string): Config {
+  const cfg = newConfig()
+  cfg['data-dir'] = dataDir
+  cfg['listen-client-urls'] = ['http://127.0.0.1:0']
+  cfg['advertise-client-urls'] = ['http://127.0.0.1:2379']
+  cfg['listen-peer-urls'] = ['http://127.0.0.1:0']
+  cfg['initial-advertise-peer-urls'] = ['http://127.0.0.1:2380']
+  cfg['initial-cluster'] = 'default=http://127.0.0.1:2380'
+  cfg['log-level'] = 'error'
+  return cfg
+}
+
 export function newConfig (): Config {
   const cfg: Config = {
     name: DefaultName,

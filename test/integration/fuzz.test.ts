@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { Pool } from 'undici'
-import { newConfig } from '../../src/embed/config.js'
+import { newLoopbackConfig } from '../../src/embed/config.js'
 import { startEtcd, type Etcd } from '../../src/embed/etcd.js'
 
 /** mulberry32: a small seeded PRNG, so a failure replays. */
@@ -143,15 +143,7 @@ describe('fuzz: hostile gateway requests over a real socket', () => {
   let dir: string
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'etcd-ts-fuzz-'))
-    const cfg = newConfig()
-    cfg['data-dir'] = join(dir, 'data')
-    cfg['listen-client-urls'] = ['http://127.0.0.1:0']
-    cfg['advertise-client-urls'] = ['http://127.0.0.1:2379']
-    cfg['listen-peer-urls'] = ['http://127.0.0.1:0']
-    cfg['initial-advertise-peer-urls'] = ['http://127.0.0.1:2380']
-    cfg['initial-cluster'] = 'default=http://127.0.0.1:2380'
-    cfg['log-level'] = 'error'
-    etcd = await startEtcd(cfg)
+    etcd = await startEtcd(newLoopbackConfig(join(dir, 'data')))
     url = etcd.clientURLs[0] as string
   })
   after(async () => {

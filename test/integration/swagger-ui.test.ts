@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { newConfig } from '../../src/embed/config.js'
+import { newLoopbackConfig } from '../../src/embed/config.js'
 import { startEtcd, type Etcd } from '../../src/embed/etcd.js'
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -40,15 +40,7 @@ describe('Swagger UI in headless Chromium', () => {
   let browser: Browser
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'etcd-ts-swagger-'))
-    const cfg = newConfig()
-    cfg['data-dir'] = join(dir, 'data')
-    cfg['listen-client-urls'] = ['http://127.0.0.1:0']
-    cfg['advertise-client-urls'] = ['http://127.0.0.1:2379']
-    cfg['listen-peer-urls'] = ['http://127.0.0.1:0']
-    cfg['initial-advertise-peer-urls'] = ['http://127.0.0.1:2380']
-    cfg['initial-cluster'] = 'default=http://127.0.0.1:2380'
-    cfg['log-level'] = 'error'
-    etcd = await startEtcd(cfg)
+    etcd = await startEtcd(newLoopbackConfig(join(dir, 'data')))
     url = etcd.clientURLs[0] as string
     browser = await chromium.launch({ executablePath: chromiumPath, args: launchArgs })
   })
