@@ -4,9 +4,10 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const dir = fileURLToPath(new URL('./results/', import.meta.url))
-const order = ['gateway', 'cluster', 'watch', 'raft', 'wal', 'mvcc']
+const order = ['gateway', 'ceiling', 'cluster', 'watch', 'raft', 'wal', 'mvcc']
 const titles: Record<string, string> = {
   gateway: 'KV gateway: etcd-ts vs etcd 3.4 (single member)',
+  ceiling: 'Put ceilings: what Node and Fastify reach here without etcd',
   cluster: 'Three-member cluster',
   watch: 'Watch and lease',
   raft: 'Raft core (in memory)',

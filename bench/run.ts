@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url'
 
 const all: Record<string, string> = {
   gateway: 'gateway-bench.ts',
+  ceiling: 'ceiling.ts',
+  cluster: 'cluster-bench.ts',
   raft: 'raft-bench.ts',
   wal: 'wal-bench.ts',
   mvcc: 'mvcc-bench.ts',
