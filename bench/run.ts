@@ -12,8 +12,11 @@ const all: Record<string, string> = {
   mvcc: 'mvcc-bench.ts',
   watch: 'watch-bench.ts'
 }
-const names = process.argv.slice(2).filter((a) => !a.startsWith('-'))
-const passthrough = process.argv.slice(2).filter((a) => a.startsWith('-'))
+// Names come first; everything from the first option on goes to each benchmark (`--rounds 5`).
+const args = process.argv.slice(2)
+const firstOption = args.findIndex((a) => a.startsWith('-'))
+const names = firstOption < 0 ? args : args.slice(0, firstOption)
+const passthrough = firstOption < 0 ? [] : args.slice(firstOption)
 const dir = fileURLToPath(new URL('.', import.meta.url))
 let failed = false
 for (const name of names.length > 0 ? names : ['gateway']) {
