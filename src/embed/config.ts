@@ -208,7 +208,6 @@ function emptySecurity (): TransportSecurity {
   }
 }
 
-/** A Config with etcd 3.5's defaults (embed.NewConfig plus the server-side defaults it leaves at 0). */
 /**
  * A one-member configuration on loopback with kernel-chosen ports (client and peer listen on
  * 127.0.0.1:0; the advertised URLs keep etcd's default ports, as the member IDs derive from them)
@@ -226,6 +225,7 @@ export function newLoopbackConfig (dataDir: string): Config {
   return cfg
 }
 
+/** A Config with etcd 3.5's defaults (embed.NewConfig plus the server-side defaults it leaves at 0). */
 export function newConfig (): Config {
   const cfg: Config = {
     name: DefaultName,
