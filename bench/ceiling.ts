@@ -90,7 +90,7 @@ const labels: Record<Kind, string> = {
   'etcd-ts': 'etcd-ts (put)'
 }
 const lines = [
-  '## Put ceilings on this machine',
+  '# Put ceilings on this machine',
   '',
   `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model.split(' ').slice(0, 2).join(' ')}, Node ${process.version}, wrk ${seconds} s per case, median of ${rounds} rounds (order alternating), the gateway put workload (64-byte values over 1000 keys). Load average before: ${loadBefore}; after: ${loadavg().map((l) => l.toFixed(1)).join(' ')}.`,
   '',
