@@ -1,7 +1,7 @@
 // Opening a damaged WAL: a torn tail is repaired (and its stale bytes erased so later appends
 // read back cleanly); corruption before the tail or in a closed segment is refused.
 import assert from 'node:assert/strict'
-import { mkdirSync, readFileSync, readdirSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { encodeEntry } from '../../src/raft/index.js'
@@ -82,6 +82,48 @@ describe('WAL tail repair', () => {
     const r2 = await WAL.open(dir, { index: 0, term: 0 })
     assert.deepEqual(ids((await r2.readAll()).entries), [...ids(ents(1, 3)), '4/2'])
     await r2.close()
+  })
+})
+
+describe('WAL open on full-size preallocated segments (read up to the last non-zero byte)', () => {
+  it('finds a stray byte far past the last record and erases it as a torn tail', async (t) => {
+    const dir = join(tempDir(t), 'wal')
+    const w = await WAL.create(dir, meta)
+    await w.save(hs(1, 0), ents(1, 3))
+    await w.close()
+    const tail = join(dir, walFiles(dir)[0])
+    const strayAt = 40 * 1024 * 1024 + 123
+    const fd = openSync(tail, 'r+')
+    writeSync(fd, Buffer.from([0x5a]), 0, 1, strayAt)
+    closeSync(fd)
+    const warnings: string[] = []
+    const r = await WAL.open(dir, { index: 0, term: 0 }, { logger: { warn: (_o, msg) => warnings.push(msg) } })
+    assert.deepEqual(ids((await r.readAll()).entries), ids(ents(1, 3)))
+    assert.equal(warnings.length, 1, 'the stray byte is reported as a repair')
+    await r.save(null, [ent(4)])
+    await r.close()
+    const probe = Buffer.alloc(1)
+    const fd2 = openSync(tail, 'r')
+    readSync(fd2, probe, 0, 1, strayAt)
+    closeSync(fd2)
+    assert.equal(probe[0], 0, 'erased')
+    const r2 = await WAL.open(dir, { index: 0, term: 0 })
+    assert.deepEqual(ids((await r2.readAll()).entries), ids(ents(1, 4)))
+    await r2.close()
+  })
+
+  it('reads back a last record whose data ends in zero bytes', async (t) => {
+    const dir = join(tempDir(t), 'wal')
+    const w = await WAL.create(dir, meta)
+    const zeros = '\0'.repeat(5000)
+    await w.save(hs(1, 0), [ent(1)])
+    await w.save(null, [ent(2, 1, zeros)]) // the segment's last record: its last 5000 bytes are zero
+    await w.close()
+    const r = await WAL.open(dir, { index: 0, term: 0 })
+    const all = await r.readAll()
+    assert.deepEqual(all.entries.map((e) => Buffer.from(e.data)), [ent(1), ent(2, 1, zeros)].map((e) => Buffer.from(e.data)))
+    assert.deepEqual(all.state, hs(1, 0))
+    await r.close()
   })
 })
 

@@ -51,6 +51,11 @@ export interface DecodeOptions {
   isLast: boolean
   /** Largest acceptable recBytes. */
   maxRecordBytes: number
+  /**
+   * Every byte at or after this offset is known to be zero (the reader found the file's last
+   * non-zero byte and read only up to it); the tail checks then stop there. Default: the end.
+   */
+  zeroFrom?: number
 }
 
 const zeroChunk = Buffer.alloc(64 * 1024)
@@ -88,6 +93,9 @@ function hasZeroSectorChunk (buf: Buffer, from: number, to: number): boolean {
 export function decodeSegment (buf: Buffer, opts: DecodeOptions): SegmentDecode {
   const { file, isLast } = opts
   const size = buf.length
+  const zeroFrom = Math.min(opts.zeroFrom ?? size, size)
+  /** allZero over buf[from, to), skipping the part known to be zero. */
+  const zero = (from: number, to: number): boolean => allZero(buf, from, Math.min(to, zeroFrom))
   const records: DecodedRecord[] = []
   let crc = opts.crc
   let off = 0
@@ -97,19 +105,19 @@ export function decodeSegment (buf: Buffer, opts: DecodeOptions): SegmentDecode 
   while (off < size) {
     if (off + lengthWordBytes > size) {
       // fewer than 8 bytes left: the file was cut inside a length word
-      if (allZero(buf, off, size)) break
+      if (zero(off, size)) break
       if (isLast) return torn('file ends inside a length word')
       throw new ErrUnexpectedEOF({ file, offset: off, reason: 'segment ends inside a length word' })
     }
     const lo = buf.readUInt32LE(off)
     const hi = buf.readUInt32LE(off + 4)
     if (lo === 0 && hi === 0) {
-      if (allZero(buf, off, size)) {
+      if (zero(off, size)) {
         zeroTail = true
         break
       }
       const sectorEnd = (Math.floor(off / minSectorSize) + 1) * minSectorSize
-      if (isLast && allZero(buf, off, sectorEnd)) return torn('zero sector followed by data')
+      if (isLast && zero(off, sectorEnd)) return torn('zero sector followed by data')
       throw new ErrCRCMismatch({ file, offset: off, reason: 'zero length word followed by data' })
     }
     const recBytes = lo
@@ -119,7 +127,7 @@ export function decodeSegment (buf: Buffer, opts: DecodeOptions): SegmentDecode 
       flag === (pad === 0 ? 0 : 0x80 | pad) && recBytes >= recordHeaderBytes
     if (!wordOk || recBytes > opts.maxRecordBytes) {
       // a length word torn part-way is followed by nothing but zeros
-      if (isLast && allZero(buf, off + lengthWordBytes, size)) return torn('torn length word')
+      if (isLast && zero(off + lengthWordBytes, size)) return torn('torn length word')
       if (wordOk) throw new ErrMaxWALEntrySizeLimitExceeded({ file, offset: off, reason: `record of ${recBytes} bytes` })
       throw new ErrCRCMismatch({ file, offset: off, reason: 'damaged length word' })
     }
@@ -133,7 +141,7 @@ export function decodeSegment (buf: Buffer, opts: DecodeOptions): SegmentDecode 
     const dataEnd = off + lengthWordBytes + recBytes
     const data = buf.subarray(off + 16, dataEnd)
     let ok = isRecordType(type) && buf[off + 9] === (~type & 0xff) && buf.readUInt16LE(off + 10) === 0 &&
-      allZero(buf, dataEnd, frameEnd)
+      zero(dataEnd, frameEnd)
     let next = crc
     if (ok && type === RecordType.CrcType) {
       ok = data.length === 0 && (crc === 0 || recCrc === crc)
@@ -143,7 +151,7 @@ export function decodeSegment (buf: Buffer, opts: DecodeOptions): SegmentDecode 
       ok = next === recCrc
     }
     if (!ok) {
-      if (isLast && allZero(buf, frameEnd, size)) return torn('last record incomplete')
+      if (isLast && zero(frameEnd, size)) return torn('last record incomplete')
       // header and data (not the padding, which is zero anyway) cut at sector boundaries
       if (isLast && hasZeroSectorChunk(buf, off + lengthWordBytes, dataEnd)) return torn('record contains a zeroed sector')
       throw new ErrCRCMismatch({ file, offset: off, reason: 'record header or checksum mismatch' })
