@@ -14,8 +14,6 @@ import {
   closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeSync
 } from 'node:fs'
 import { join } from 'node:path'
-import { pipeline } from 'node:stream/promises'
-import { createWriteStream } from 'node:fs'
 import { type Snapshot, decodeSnapshot, encodeSnapshot, isEmptySnapshot } from '../../raft/index.js'
 import { crc32c } from '../../pkg/crc32c.js'
 import { ErrCRCMismatch, ErrEmptySnapshot, ErrNoDBSnapshot } from './errors.js'
@@ -155,15 +153,15 @@ export class Snapshotter {
     const final = this.dbFilePath(index)
     const tmp = `${final}.tmp`
     let bytes = 0
-    async function * counted (): AsyncIterable<Uint8Array> {
-      for await (const chunk of src) {
-        bytes += chunk.length
-        yield chunk
-      }
-    }
-    await pipeline(counted, createWriteStream(tmp))
-    const fd = openSync(tmp, 'r+')
+    // Each chunk goes to the page cache with a synchronous write (microseconds for the 16–64 KiB a
+    // socket read brings); a write stream's thread-pool round trip per chunk held a 66 MiB
+    // transfer to ~75 MiB/s. The one fsync at the end makes the file durable.
+    const fd = openSync(tmp, 'w')
     try {
+      for await (const chunk of src) {
+        for (let done = 0; done < chunk.length;) done += writeSync(fd, chunk, done, chunk.length - done)
+        bytes += chunk.length
+      }
       fsyncSync(fd)
     } finally {
       closeSync(fd)
