@@ -1,5 +1,7 @@
 // Starts the two servers a benchmark compares, each a real process on free loopback ports with
 // a fresh data directory: real etcd (/usr/bin/etcd, Debian's 3.4 build) and etcd-ts (built dist).
+// BENCH_NODE_ARGS adds node flags to the etcd-ts process (e.g. '--single-threaded-gc' for an
+// experiment); ETCD_TS_CPU_PROF=dir makes it write a V8 CPU profile there.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -56,7 +58,7 @@ export async function startTarget (kind: Target['name'], extraFlags: string[] = 
   ]
   const [cmd, args] = kind === 'etcd'
     ? ['/usr/bin/etcd', flags]
-    : [process.execPath, [...(process.env.ETCD_TS_CPU_PROF !== undefined ? ['--cpu-prof', '--cpu-prof-dir', process.env.ETCD_TS_CPU_PROF] : []), join(root, 'dist/src/etcdmain/main.js'), ...flags]]
+    : [process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? []), ...(process.env.ETCD_TS_CPU_PROF !== undefined ? ['--cpu-prof', '--cpu-prof-dir', process.env.ETCD_TS_CPU_PROF] : []), join(root, 'dist/src/etcdmain/main.js'), ...flags]]
   const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', process.env.BENCH_STDERR !== undefined ? 'inherit' : 'pipe'] })
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000) })
