@@ -31,6 +31,14 @@ export function peerCertAllowed (cert: PeerCertificate | undefined, o: PeerAPIOp
   return true
 }
 
+/** The Allow header etcd sends for a peer path served under other methods ('' = none); undefined = unknown path. */
+export function peerAllow (path: string): string | undefined {
+  if (path === '/raft' || path === '/raft/snapshot' || path.startsWith('/members/promote/')) return 'POST'
+  if (path === '/members' || path === '/version') return 'GET'
+  if (path === '/leases' || path === '/leases/internal') return ''
+  return undefined
+}
+
 export default async function peerAPI (app: FastifyInstance, opts: PeerAPIOptions = {}): Promise<void> {
   // Peers send GET /members/hashkv with a body; Fastify treats GET as bodyless otherwise.
   app.addHttpMethod('GET', { hasBody: true, overrideExisting: true })
@@ -45,6 +53,17 @@ export default async function peerAPI (app: FastifyInstance, opts: PeerAPIOption
   }
   app.addHook('onSend', async (_req, reply) => {
     reply.header('X-Etcd-Cluster-ID', app.etcd.clusterId.toString(16))
+  })
+  // Go's mux answers: a known path with another method is 405 with the route's Allow header
+  // (etcd's handlers set none for /leases), anything else `404 page not found`.
+  app.setNotFoundHandler((req, reply) => {
+    const q = req.url.indexOf('?')
+    const path = q < 0 ? req.url : req.url.slice(0, q)
+    const allow = peerAllow(path)
+    const text = allow === undefined ? '404 page not found\n' : 'Method Not Allowed\n'
+    reply.code(allow === undefined ? 404 : 405).type('text/plain; charset=utf-8').header('X-Content-Type-Options', 'nosniff')
+    if (allow !== undefined && allow !== '') reply.header('Allow', allow)
+    return reply.send(text)
   })
   await app.register(membersRoutes)
   await app.register(hashKVRoutes)

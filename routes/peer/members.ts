@@ -26,7 +26,8 @@ export default async function membersRoutes (app: FastifyInstance): Promise<void
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => { done(null, body) })
 
   app.get('/members', async (_req, reply) => {
-    return reply.type('application/json').send(membersJSON(app.etcd.cluster.members()) + '\n')
+    // a Buffer keeps Fastify from adding a charset: etcd sends plain `application/json`
+    return reply.type('application/json').send(Buffer.from(membersJSON(app.etcd.cluster.members()) + '\n'))
   })
 
   app.post<{ Params: { id: string } }>('/members/promote/:id', async (req, reply) => {
@@ -34,7 +35,7 @@ export default async function membersRoutes (app: FastifyInstance): Promise<void
     if (!/^\d+$/.test(raw)) return text(reply, 404, `member ${raw} not found in cluster\n`)
     try {
       const members = await app.etcd.clusterService.promoteAsLeader(BigInt(raw))
-      return reply.type('application/json').send(membersJSON(members) + '\n')
+      return reply.type('application/json').send(Buffer.from(membersJSON(members) + '\n'))
     } catch (err) {
       const code = (err as { code?: string }).code
       const msg = (err as Error).message

@@ -43,7 +43,8 @@ export default async function raftRoutes (app: FastifyInstance): Promise<void> {
     t.attachStream(r.type, r.from, res)
   })
 
-  app.get('/raft/probing', async (_req, reply) => {
+  // etcd's probing handler answers every method.
+  app.all('/raft/probing', async (_req, reply) => {
     return reply.type('text/plain; charset=utf-8').send(JSON.stringify({ OK: true, Now: new Date().toISOString() }) + '\n')
   })
 }

@@ -4,6 +4,7 @@ import { clusterVersion, serverVersion } from '../../src/api/version.js'
 
 export default async function versionRoutes (app: FastifyInstance): Promise<void> {
   app.get('/version', async (_req, reply) => {
-    return reply.type('application/json').send(JSON.stringify({ etcdserver: serverVersion, etcdcluster: clusterVersion }))
+    // a Buffer keeps Fastify from adding a charset: etcd sends plain `application/json`
+    return reply.type('application/json').send(Buffer.from(JSON.stringify({ etcdserver: serverVersion, etcdcluster: clusterVersion })))
   })
 }
