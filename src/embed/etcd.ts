@@ -20,6 +20,7 @@ import { EventBuffer, TraceBuffer } from '../pkg/trace.js'
 import { WAL } from '../storage/wal/index.js'
 import corePlugin from '../../plugins/core.js'
 import healthPlugin from '../../plugins/health.js'
+import readyGatePlugin from '../../plugins/ready-gate.js'
 import accessPlugin from '../../plugins/access.js'
 import userHandlersPlugin from '../../plugins/user-handlers.js'
 import peerPlugin from '../../plugins/peer-api.js'
@@ -180,6 +181,7 @@ export async function startEtcd (cfg: Config): Promise<Etcd> {
     for (const url of clientListen) {
       const app = newRoot(clientLg, listenAddress(url).secure, cfg['client-transport-security'], cfg['max-request-bytes'] + 1024 * 1024)
       if (cfg['max-connections'] > 0) app.server.maxConnections = cfg['max-connections']
+      await app.register(readyGatePlugin, { server })
       await app.register(accessPlugin, {
         cors: cfg.cors,
         hostWhitelist: cfg['host-whitelist'],

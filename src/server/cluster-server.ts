@@ -290,8 +290,11 @@ export class ClusterService implements ClusterServer {
     }
   }
 
-  /** Publishes this member's name and client URLs through raft until it sticks (etcd's publishV3). */
-  async publish (name: string, clientURLs: string[]): Promise<void> {
+  /**
+   * Publishes this member's name and client URLs through raft until it sticks (etcd's publishV3).
+   * Resolves true once published, false if the server stopped first.
+   */
+  async publish (name: string, clientURLs: string[]): Promise<boolean> {
     const d = this.#d
     while (!d.stopped()) {
       const cur = d.cluster.member(d.localId)
@@ -299,12 +302,13 @@ export class ClusterService implements ClusterServer {
         try {
           await d.publish({ memberID: d.localId, name, clientURLs })
           d.logger.info({ name, clientURLs }, 'published local member to cluster through raft')
-          return
+          return true
         } catch (err) {
           d.logger.debug({ err }, 'failed to publish local member; retrying')
         }
       }
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
+    return false
   }
 }

@@ -82,7 +82,10 @@ export class EtcdServer implements KVServer, ServerHealth {
   #leader = 0n
   #term = 0
   #leaderWaiters: Array<() => void> = []
-  #ready: Promise<void> | undefined
+  /** Settles once this member has published its name and client URLs (etcd's ReadyNotify). */
+  readonly #ready: Promise<void>
+  #markReady!: (ok: boolean) => void
+  #isReady = false
   #confState: ConfState
   #stopped = false
   #fatal: ((err: unknown) => void) | undefined
@@ -124,6 +127,17 @@ export class EtcdServer implements KVServer, ServerHealth {
     const snapTerm = b.snapshot?.metadata.term ?? 0
     this.#appliedWait.trigger(Math.max(ci.index, snapIndex))
 
+    this.#ready = new Promise<void>((resolve, reject) => {
+      this.#markReady = (ok) => {
+        if (ok) {
+          this.#isReady = true
+          resolve()
+        } else {
+          reject(ErrStopped())
+        }
+      }
+    })
+    this.#ready.catch(() => {})
     this.#proposer = new Proposer({
       ids: this.#ids,
       propose: (data, onDropped) => this.#node.propose(data, onDropped),
@@ -309,7 +323,7 @@ export class EtcdServer implements KVServer, ServerHealth {
   }
 
   #start (): void {
-    this.clusterService.publish(this.cfg.name, this.cfg.clientURLs).catch(() => {})
+    this.clusterService.publish(this.cfg.name, this.cfg.clientURLs).then((published) => this.#markReady(published), () => this.#markReady(false))
     syncPeers(this.transport, this.cluster, this.#b.isNew ? initialMembers(this.cfg) : this.#b.remotes ?? [])
     this.#maybeCampaignAlone()
     this.lessor.start()
@@ -376,13 +390,18 @@ export class EtcdServer implements KVServer, ServerHealth {
     this.#log.info({}, 'stopped server')
   }
 
-  /** Resolves once a leader is known and this member applied what was committed before it (etcd's ReadyNotify). */
+  /**
+   * Resolves once this member has published its name and client URLs through raft and applied
+   * that entry (so it has applied everything committed before it): etcd's ReadyNotify, which its
+   * client listeners wait on before serving. Rejects with ErrStopped if the server stops first.
+   */
   readyNotify (): Promise<void> {
-    this.#ready ??= (async () => {
-      if (this.#leader === 0n) await new Promise<void>((resolve) => this.#leaderWaiters.push(resolve))
-      await this.#appliedWait.wait(this.committedIndex())
-    })()
     return this.#ready
+  }
+
+  /** True once readyNotify() has resolved. */
+  get ready (): boolean {
+    return this.#isReady
   }
 
   // ---- status used by health checks, metrics and the maintenance API
