@@ -21,10 +21,26 @@ export interface Expect {
 export interface Step {
   path: string
   method?: string
-  /** A string is sent raw; anything else as JSON; absent = no body. */
+  /**
+   * A string is sent raw; anything else as JSON; absent = no body. `{{name}}` in either is replaced,
+   * per target, by a value an earlier step captured from that target's answer.
+   */
   body?: unknown
   headers?: Record<string, string>
   expect?: Expect
+  /** Send to the member's peer URL instead of its client URL. */
+  peer?: boolean
+  /** Wait this long before sending (for answers that depend on wall-clock seconds). */
+  delayMs?: number
+  /** name → dotted path into this step's JSON answer (e.g. `member.ID`), remembered per target. */
+  capture?: Record<string, string>
+  /**
+   * Intended differences (rows of differences.ts) that make this step's answers differ: each
+   * target must still meet `expect`, but the answers are not compared with each other.
+   */
+  differences?: DifferenceId[]
+  /** The answer holds something time-dependent (a clock reading): only `expect` is checked. */
+  volatile?: boolean
 }
 
 export interface Case {
