@@ -16,11 +16,13 @@ export default fp<ReadyGateOptions>(async (app, opts) => {
   let release!: () => void
   const closing = new Promise<void>((resolve) => { release = resolve })
   app.addHook('preClose', async () => { release() })
-  app.addHook('onRequest', async (_req, reply) => {
-    if (s.ready) return
-    await Promise.race([s.readyNotify().catch(() => {}), closing])
-    if (s.ready) return
-    const { status, body } = toGatewayError(serverErrors.ErrStopped())
-    return reply.code(status).header('content-type', 'application/json').send(JSON.stringify(body))
+  // A callback hook: once ready (every request but the first few) it costs no promise.
+  app.addHook('onRequest', (_req, reply, done) => {
+    if (s.ready) return done()
+    Promise.race([s.readyNotify().catch(() => {}), closing]).then(() => {
+      if (s.ready) return done()
+      const { status, body } = toGatewayError(serverErrors.ErrStopped())
+      reply.code(status).header('content-type', 'application/json').send(JSON.stringify(body))
+    }, done)
   })
 }, { name: 'etcd-ready-gate', fastify: '5.x' })
