@@ -172,7 +172,8 @@ describe('codec: round trips', () => {
       assert.deepEqual(decodeRangeRequest(parseJSONBody(text)), withoutZeros(r as Record<string, unknown>))
       // lowerCamel spelling and bare numbers decode the same
       const camel = Object.fromEntries(Object.entries(json).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]))
-      const bare = JSON.stringify(camel).replace(/"(-?[0-9]+)"/g, '$1')
+      // only the int64 fields: a base64 value may be all digits too ("1120" is bytes d7 5d b4)
+      const bare = JSON.stringify(camel).replace(/"(limit|revision|\w+Revision)":"(-?[0-9]+)"/g, '"$1":$2')
       assert.deepEqual(decodeRangeRequest(parseJSONBody(bare)), withoutZeros(r as Record<string, unknown>))
     }), { numRuns: 300 })
   })
