@@ -431,5 +431,28 @@ export const httpCases: Case[] = [
       { path: '/v3/kv/range?x=1', body: { key: 'Zm9v' }, expect: { status: 200 } },
       { path: '/v3beta/kv/range?revision=1', body: {}, expect: ERR(3, EMPTY_KEY) }
     ]
+  },
+  {
+    id: '140',
+    title: '/health: GET answers text JSON (row 10: ours adds "reason"), other methods 405, exclude and serializable accepted',
+    steps: [
+      { path: '/health', method: 'GET', expect: { status: 200, contentType: 'text/plain; charset=utf-8', contains: ['{"health":"true"'] }, differences: [10] },
+      { path: '/health', method: 'POST', expect: notAllowed },
+      { path: '/health?exclude=NOSPACE', method: 'GET', expect: { status: 200, contains: ['{"health":"true"'] }, differences: [10] },
+      { path: '/health?serializable=true', method: 'GET', expect: { status: 200, contains: ['{"health":"true"'] }, differences: [10] }
+    ]
+  },
+  {
+    id: '141',
+    title: 'by default the client port serves no pprof, request traces, peer or v2 paths',
+    steps: ['/debug/pprof/', '/debug/requests', '/members', '/v2/keys'].map((path) => ({ path, method: 'GET', expect: pageNotFound }))
+  },
+  {
+    id: '142',
+    title: '/version: GET only',
+    steps: [
+      { path: '/version', method: 'GET', expect: { status: 200, contains: ['{"etcdserver":"', '"etcdcluster":"'] }, differences: [13] },
+      { path: '/version', method: 'POST', expect: notAllowed }
+    ]
   }
 ]
