@@ -7,6 +7,7 @@ const all: Record<string, string> = {
   gateway: 'gateway-bench.ts',
   ceiling: 'ceiling.ts',
   cluster: 'cluster-bench.ts',
+  latency: 'latency.ts',
   raft: 'raft-bench.ts',
   wal: 'wal-bench.ts',
   mvcc: 'mvcc-bench.ts',
