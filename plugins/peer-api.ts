@@ -32,7 +32,7 @@ export function peerCertAllowed (cert: PeerCertificate | undefined, o: PeerAPIOp
 }
 
 /** The Allow header etcd sends for a peer path served under other methods ('' = none); undefined = unknown path. */
-export function peerAllow (path: string): string | undefined {
+function peerAllow (path: string): string | undefined {
   if (path === '/raft' || path === '/raft/snapshot' || path.startsWith('/members/promote/')) return 'POST'
   if (path === '/members' || path === '/version') return 'GET'
   if (path === '/leases' || path === '/leases/internal') return ''

@@ -45,7 +45,6 @@ function emptyState (): HardState {
 }
 
 const scanChunkBytes = 1 << 20
-const zeroChunk = Buffer.alloc(scanChunkBytes)
 
 /**
  * The offset just past the last non-zero byte of the first `size` bytes of `fh` (0 when all are
@@ -63,7 +62,7 @@ async function dataEnd (fh: FileHandle, size: number): Promise<number> {
       if (bytesRead === 0) break
       got += bytesRead
     }
-    if (got === n && chunk.subarray(0, n).equals(zeroChunk.subarray(0, n))) {
+    if (got === n && allZero(chunk, 0, n)) {
       hi = lo
       continue
     }
