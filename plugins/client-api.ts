@@ -20,9 +20,11 @@ import electionRoutes from '../routes/v3/election.js'
 import { lockSchemas } from '../src/api/v3lockpb/lock.js'
 import { electionSchemas } from '../src/api/v3electionpb/election.js'
 import clusterRoutes from '../routes/v3/cluster.js'
+import maintenanceRoutes from '../routes/v3/maintenance.js'
 import { watchSchemas } from '../src/api/etcdserverpb/watch.js'
 import { leaseSchemas } from '../src/api/etcdserverpb/lease.js'
 import { clusterSchemas } from '../src/api/etcdserverpb/cluster.js'
+import { maintenanceSchemas } from '../src/api/etcdserverpb/maintenance.js'
 
 export interface ClientAPIOptions {
   /** `--max-request-bytes` (default 1.5 MiB); the gRPC receive limit adds 512 KiB to it. */
@@ -33,7 +35,7 @@ export interface ClientAPIOptions {
 export const defaultMaxRequestBytes = 1.5 * 1024 * 1024
 
 /** The route plugins served under /v3 (and /v3beta). Later services add theirs here. */
-export const gatewayRoutes: ReadonlyArray<(app: FastifyInstance, opts: GatewayRouteOptions) => Promise<void>> = [kvRoutes, watchRoutes, leaseRoutes, lockRoutes, electionRoutes, clusterRoutes]
+export const gatewayRoutes: ReadonlyArray<(app: FastifyInstance, opts: GatewayRouteOptions) => Promise<void>> = [kvRoutes, watchRoutes, leaseRoutes, lockRoutes, electionRoutes, clusterRoutes, maintenanceRoutes]
 
 function sendText (reply: FastifyReply, status: number, text: string): FastifyReply {
   return reply.code(status)
@@ -92,7 +94,7 @@ export default async function clientAPI (app: FastifyInstance, opts: ClientAPIOp
   app.setSerializerCompiler(() => (data) => JSON.stringify(data))
   app.setErrorHandler(errorHandler(maxRecvBytes))
   for (const s of kvSchemas) app.addSchema(s)
-  for (const s of [...watchSchemas, ...leaseSchemas, ...lockSchemas, ...electionSchemas, ...clusterSchemas]) app.addSchema(s)
+  for (const s of [...watchSchemas, ...leaseSchemas, ...lockSchemas, ...electionSchemas, ...clusterSchemas, ...maintenanceSchemas]) app.addSchema(s)
   // WebSocket form of the streamed /v3 calls (tmc/grpc-websocket-proxy in etcd); streams end on close.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 * 1024 } })
 

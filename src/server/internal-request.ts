@@ -8,6 +8,7 @@ import type {
   CompactionRequest, DeleteRangeRequest, PutRequest, RangeRequest, TxnRequest
 } from '../api/etcdserverpb/kv.js'
 import type { LeaseCheckpointRequest, LeaseGrantRequest, LeaseRevokeRequest } from '../api/etcdserverpb/lease.js'
+import type { AlarmRequest } from '../api/etcdserverpb/maintenance.js'
 
 /** The operations a proposal can carry. New services add members here. */
 export interface InternalRaftOps {
@@ -20,6 +21,7 @@ export interface InternalRaftOps {
   leaseRevoke: LeaseRevokeRequest
   leaseCheckpoint: LeaseCheckpointRequest
   clusterMemberAttrSet: MemberAttrSetRequest
+  alarm: AlarmRequest
 }
 export type InternalOp = keyof InternalRaftOps
 

@@ -26,7 +26,7 @@ import { ReadBatcher } from './read-batch.js'
 import { newServerMetrics, type ServerMetrics } from './metrics.js'
 import type { ServerHealth } from './health.js'
 import type { RaftCluster } from './membership/cluster.js'
-import { ErrStopped } from './errors.js'
+import { ErrNoSpace, ErrStopped } from './errors.js'
 import { SnapshotPolicy } from './snapshot.js'
 import { leaseForwarders } from './lease-forward.js'
 import { Trace } from '../pkg/trace.js'
@@ -43,6 +43,11 @@ import { memberAttrSetOp } from './apply/membership.js'
 import { outgoingHeaders } from '../rafthttp/index.js'
 import { backendPath } from '../storage/datadir.js'
 import type { SnapshotPolicyOptions } from './snapshot.js'
+import { AlarmStore } from './v3alarm/alarms.js'
+import { alarmAdmission, alarmApplyOp } from './v3alarm/apply.js'
+import { V3Maintenance } from './v3-maintenance.js'
+import { BackendQuota, costLeaseGrant, costPut, costTxn } from './quota.js'
+import { AlarmAction, AlarmType, alarmName } from '../api/etcdserverpb/maintenance.js'
 import type { Transport } from '../rafthttp/index.js'
 
 export class EtcdServer implements KVServer, ServerHealth {
@@ -66,6 +71,11 @@ export class EtcdServer implements KVServer, ServerHealth {
   #peersDirty = false
   /** The Cluster service (member add/remove/update/promote/list, leader transfer). */
   readonly clusterService: ClusterService
+  /** The alarms raised in the cluster (replicated through raft, kept in the `alarm` bucket). */
+  readonly alarmStore = new AlarmStore()
+  /** The Maintenance service (alarm, status, hash, hashkv, defragment, snapshot). */
+  readonly maintenance: V3Maintenance
+  readonly #quota: BackendQuota
   #finish: (() => void) | undefined
   readonly #b: Bootstrapped
   readonly #log: Logger
@@ -117,6 +127,8 @@ export class EtcdServer implements KVServer, ServerHealth {
       logger: this.#log.child({ component: 'lessor' })
     })
     this.lessor.recover(b.backend.readTx())
+    this.alarmStore.recover(b.backend.readTx())
+    this.#quota = new BackendQuota(() => b.backend, cfg.quotaBackendBytes)
     this.#kv = new WatchableStore(b.backend, {
       lessor: this.lessor,
       compactionBatchLimit: cfg.compactionBatchLimit,
@@ -164,7 +176,8 @@ export class EtcdServer implements KVServer, ServerHealth {
       cluster: b.cluster,
       wait: this.#proposer.wait,
       txnOptions: { leaseExists: (id) => this.lessor.has(id) },
-      extraOps: { ...leaseApplyOps(this.lessor), clusterMemberAttrSet: memberAttrSetOp(b.cluster) },
+      extraOps: { ...leaseApplyOps(this.lessor), clusterMemberAttrSet: memberAttrSetOp(b.cluster), alarm: alarmApplyOp(this.alarmStore) },
+      admit: alarmAdmission(this.alarmStore),
       onRemovedSelf: () => this.#onRemovedSelf(),
       logger: this.#log,
       onApplied: (index) => {
@@ -213,6 +226,7 @@ export class EtcdServer implements KVServer, ServerHealth {
     })
     this.lease = new V3Lease({
       lessor: this.lessor,
+      checkQuota: async () => { if (!this.#quota.available(costLeaseGrant)) await this.#raiseNoSpace() },
       propose: (op, req) => this.#proposer.propose(op, req),
       header: (rev) => this.header(rev ?? this.#kv.currentRev),
       isLeader: () => this.isLeader(),
@@ -266,6 +280,22 @@ export class EtcdServer implements KVServer, ServerHealth {
       stopped: () => this.#stopped,
       logger: this.#log
     })
+    this.maintenance = new V3Maintenance({
+      memberId: this.memberId,
+      backend: () => b.backend,
+      kv: this.#kv,
+      alarms: this.alarmStore,
+      propose: (op, req) => this.#proposer.propose(op, req),
+      header: (rev) => this.header(rev ?? this.#kv.currentRev),
+      leader: () => this.#leader,
+      term: () => this.term(),
+      committedIndex: () => this.committedIndex(),
+      appliedIndex: () => this.appliedIndex(),
+      isLearner: () => this.isLearner(),
+      assertNotLearner: () => this.#assertNotLearner(),
+      onDefragmented: () => this.#quota.invalidate(),
+      logger: this.#log.child({ component: 'maintenance' })
+    })
     this.#node = new RaftNode({
       rn: b.rn,
       storage: b.storage,
@@ -284,6 +314,7 @@ export class EtcdServer implements KVServer, ServerHealth {
               b.backend = be
               snapOpts.backend = be
               this.lessor.recover(be.readTx())
+              this.alarmStore.recover(be.readTx())
               this.#kv.restore(be)
               this.cluster.recover(be.readTx())
               this.#applier.reset(snap.metadata.index, snap.metadata.term)
@@ -412,7 +443,7 @@ export class EtcdServer implements KVServer, ServerHealth {
   isLearner (): boolean { return this.cluster.isLearner(this.memberId) }
   appliedIndex (): number { return this.#applier.appliedIndex }
   committedIndex (): number { return this.#b.rn.basicStatus().hardState.commit }
-  alarms (): string[] { return [] }
+  alarms (): string[] { return this.alarmStore.get().map((a) => alarmName(a.alarm)) }
   recordHealth (ok: boolean): void {
     if (ok) this.metrics.healthSuccess.inc()
     else this.metrics.healthFailures.inc()
@@ -428,6 +459,19 @@ export class EtcdServer implements KVServer, ServerHealth {
 
   #assertRunning (): void {
     if (this.#stopped) throw ErrStopped()
+  }
+
+  /**
+   * Refuses a write that would take the backend past its quota (etcd's quotaAlarmer): raises this
+   * member's NOSPACE alarm through raft first, then fails with ErrNoSpace.
+   */
+  async #raiseNoSpace (): Promise<never> {
+    try {
+      await this.#proposer.propose('alarm', { action: AlarmAction.ACTIVATE, memberID: this.memberId, alarm: AlarmType.NOSPACE })
+    } catch (err) {
+      this.#log.warn({ err }, 'failed to raise the NOSPACE alarm')
+    }
+    throw ErrNoSpace()
   }
 
   /** A learner serves serializable reads only (etcd's learner RPC filter). */
@@ -486,6 +530,7 @@ export class EtcdServer implements KVServer, ServerHealth {
     this.#assertRunning()
     this.#assertNotLearner()
     checkPutRequest(r)
+    if (!this.#quota.available(costPut(r))) await this.#raiseNoSpace()
     const resp = await this.#traced('put', () => this.#proposer.propose('put', r)) as PutResponse
     resp.header = this.header(resp.header.revision)
     return resp
@@ -519,6 +564,7 @@ export class EtcdServer implements KVServer, ServerHealth {
         view.end()
       }
     }
+    if (!this.#quota.available(costTxn(r))) await this.#raiseNoSpace()
     const resp = await this.#traced('transaction', () => this.#proposer.propose('txn', r)) as TxnResponse
     resp.header = this.header(resp.header.revision)
     return resp

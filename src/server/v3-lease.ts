@@ -38,6 +38,8 @@ export interface V3LeaseDeps {
   ids: IDGenerator
   logger: Logger
   metrics?: Registry
+  /** Refuses a grant when the backend is over its quota (raising the NOSPACE alarm). */
+  checkQuota? (): Promise<void>
   /**
    * Forwards a keep-alive to the leader from a follower (etcd's leasehttp POST /leases); resolves
    * with the TTL (0 = unknown lease). Absent: followers answer ErrNotLeader / ErrNoLeader.
@@ -106,6 +108,7 @@ export class V3Lease implements LeaseServer {
     // The server picks a positive ID when the client did not (etcd: reqIDGen & MaxInt64).
     while (req.ID === 0n) req.ID = this.#d.ids.next() & 0x7fffffffffffffffn
     if ((req.TTL as bigint) > MAX_LEASE_TTL) throw new ErrLeaseTTLTooLarge()
+    await this.#d.checkQuota?.()
     const resp = await this.#d.propose('leaseGrant', req) as LeaseGrantResponse
     return { ...resp, header: this.#d.header(resp.header.revision) }
   }

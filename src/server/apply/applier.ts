@@ -35,6 +35,8 @@ export interface ApplierOptions {
   onRequestApplied? (op: InternalRaftRequest['op'], ok: boolean): void
   /** This member was removed from the cluster by an applied conf change. */
   onRemovedSelf? (): void
+  /** Throws the error a request is refused with at apply time (the alarms' capped and corrupt appliers). */
+  admit? (r: InternalRaftRequest): void
   /** Apply functions of the ops other services add (lease, …), keyed by op. */
   extraOps?: Partial<Record<InternalRaftRequest['op'], (batch: ApplyBatch, req: never) => unknown>>
 }
@@ -101,6 +103,7 @@ export class Applier {
   #applyRequest (batch: ApplyBatch, r: InternalRaftRequest): ApplyResult {
     const o = this.#o
     try {
+      o.admit?.(r)
       let value: unknown
       switch (r.op) {
         case 'put': value = batch.withWrite((t) => put(t, r.req, o.txnOptions)); break

@@ -131,6 +131,8 @@ export class BufferedBackend implements Backend {
   #commits = 0
   /** The LMDB commit in flight, if any. */
   #flushing: Promise<void> | undefined
+  /** Set while the inner environment is being defragmented: commits wait for it. */
+  #defragging: Promise<void> | undefined
   #again = false
   /** A failed LMDB commit: the backend refuses further batches. */
   #failed: unknown
@@ -223,7 +225,7 @@ export class BufferedBackend implements Backend {
       clearTimeout(this.#timer)
       this.#timer = undefined
     }
-    if (this.#failed !== undefined || this.#writes === 0 || this.#inner.closed) return
+    if (this.#failed !== undefined || this.#writes === 0 || this.#inner.closed || this.#defragging !== undefined) return
     if (this.#flushing !== undefined) {
       this.#again = true
       return
@@ -263,6 +265,10 @@ export class BufferedBackend implements Backend {
   /** Resolves once nothing is buffered or being committed. */
   async #drain (): Promise<void> {
     while (this.#failed === undefined && (this.#flushing !== undefined || this.#writes > 0)) {
+      if (this.#defragging !== undefined) {
+        await this.#defragging.catch(() => {})
+        continue
+      }
       this.commit()
       await this.#flushing
     }
@@ -282,9 +288,22 @@ export class BufferedBackend implements Backend {
     return hashOf(this.readTx())
   }
 
+  /**
+   * Defragments LMDB while batches keep landing in the buffer (readers see them as always); their
+   * commit waits until the environment is swapped, then goes out at once.
+   */
   async defrag (): Promise<void> {
+    // A second request while one runs shares its result (etcd serializes them on a lock).
+    if (this.#defragging !== undefined) return await this.#defragging
     await this.#drain()
-    await this.#inner.defrag()
+    if (this.#defragging !== undefined) return await this.#defragging
+    this.#defragging = this.#inner.defrag()
+    try {
+      await this.#defragging
+    } finally {
+      this.#defragging = undefined
+      this.commit()
+    }
   }
 
   async backup (path: string, compact?: boolean): Promise<void> {

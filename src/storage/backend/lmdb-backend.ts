@@ -199,7 +199,17 @@ export class LmdbBackend implements Backend {
     try {
       await this.backup(tmp, true)
       await this.#root.flushed
-      await this.#root.close()
+    } catch (err) {
+      this.#state = 'open'
+      rmSync(tmp, { force: true })
+      throw err
+    }
+    // Close, swap and reopen in one synchronous run, so no reader meets a closed environment:
+    // lmdb-js closes at once when no asynchronous read or write is pending (none is: reads here
+    // are synchronous and writes are refused while the state is 'defrag').
+    const closing = this.#root.close()
+    if ((this.#root as unknown as { status?: string }).status !== 'closed') await closing
+    try {
       renameSync(tmp, this.path)
       rmSync(`${tmp}-lock`, { force: true })
       fsyncDir(dirname(this.path))
@@ -209,6 +219,7 @@ export class LmdbBackend implements Backend {
       this.#dbs = dbs
       this.#state = 'open'
     }
+    await closing
   }
 
   async close (): Promise<void> {
