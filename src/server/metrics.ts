@@ -40,6 +40,7 @@ export interface ServerMetrics {
   snapshotSaveTotal: Counter
   healthSuccess: Counter
   healthFailures: Counter
+  quotaBackendBytes: Gauge
 }
 
 export function newServerMetrics (registry: Registry): ServerMetrics {
@@ -76,6 +77,7 @@ export function newServerMetrics (registry: Registry): ServerMetrics {
     compactRevision: new Gauge({ name: 'etcd_debugging_mvcc_compact_revision', help: 'The revision of the last compaction in store.', registers }),
     snapshotSaveTotal: new Counter({ name: 'etcd_debugging_snap_save_total_duration_seconds', help: 'The total latency distributions of save called by snapshot.', registers }),
     healthSuccess: new Counter({ name: 'etcd_server_health_success', help: 'The total number of successful health checks', registers }),
-    healthFailures: new Counter({ name: 'etcd_server_health_failures', help: 'The total number of failed health checks', registers })
+    healthFailures: new Counter({ name: 'etcd_server_health_failures', help: 'The total number of failed health checks', registers }),
+    quotaBackendBytes: new Gauge({ name: 'etcd_server_quota_backend_bytes', help: 'Current backend storage quota size in bytes.', registers })
   }
 }

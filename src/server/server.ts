@@ -129,6 +129,7 @@ export class EtcdServer implements KVServer, ServerHealth {
     this.lessor.recover(b.backend.readTx())
     this.alarmStore.recover(b.backend.readTx())
     this.#quota = new BackendQuota(() => b.backend, cfg.quotaBackendBytes)
+    metrics.quotaBackendBytes.set(Number.isFinite(cfg.quotaBackendBytes) ? cfg.quotaBackendBytes : -1)
     this.#kv = new WatchableStore(b.backend, {
       lessor: this.lessor,
       compactionBatchLimit: cfg.compactionBatchLimit,

@@ -55,9 +55,13 @@ export class V3Maintenance implements MaintenanceServer {
     return { header: this.#d.header(), alarms: resp.alarms }
   }
 
-  /** The alarms' texts as etcd's status and logs print them (protobuf text form, trailing space). */
+  /**
+   * The alarms' texts as etcd's status prints them: the protobuf text form, each set field as
+   * `name:value ` (zero-valued fields left out, so an alarm for member 0 reads `alarm:NOSPACE `).
+   */
   alarmStrings (): string[] {
-    return this.#d.alarms.get().map((a) => `memberID:${a.memberID} alarm:${alarmName(a.alarm)} `)
+    return this.#d.alarms.get().map((a) =>
+      (a.memberID !== 0n ? `memberID:${a.memberID} ` : '') + (a.alarm !== 0 ? `alarm:${alarmName(a.alarm)} ` : ''))
   }
 
   async status (): Promise<StatusResponse> {

@@ -30,6 +30,24 @@ export const differences = {
     ours: 'Content-Length, no trailer unless the request sent TE: trailers',
     reason: 'grpc-gateway 1.16 (3.5) behaviour. Only Content-Type is compared on errors.'
   },
+  4: {
+    what: '`/v3/maintenance/hashkv`',
+    reference: '404 `Not Found` (HashKV shares the path of Hash in the 3.4 gateway and is unreachable)',
+    ours: 'served: `header`, `hash` (uint32 number), `compact_revision` (`-1` before any compaction)',
+    reason: 'Endpoints present in 3.5 are served. Case 26/109 checks the 404 on the reference and the 3.5 answer on etcd-ts.'
+  },
+  7: {
+    what: 'Alarm responses',
+    reference: 'no header: `{}`, `{"alarms":[…]}`',
+    ours: 'header always present',
+    reason: '3.5 fills the header of AlarmResponse. Maintenance cases compare the alarms only and check the header per target.'
+  },
+  8: {
+    what: 'Alarm ACTIVATE with alarm NONE',
+    reference: 'the server exits while applying it',
+    ours: 'no-op, `{"header":H}`',
+    reason: 'Spec §10: the 3.5 fix (etcd PR 13084); never sent to the reference (case 24).'
+  },
   10: {
     what: '/health body',
     reference: '{"health":"true"}; ?serializable ignored',
@@ -41,6 +59,12 @@ export const differences = {
     reference: 'server 3.4.23, cluster 3.4.0',
     ours: 'a 3.5 server version, cluster 3.5.0',
     reason: 'Our compatibility target is etcd 3.5.'
+  },
+  14: {
+    what: 'Values that depend on the backend file',
+    reference: 'dbSize/dbSizeInUse, hash and snapshot bytes of the bbolt file',
+    ours: 'those of our LMDB backend; same snapshot framing (32 KiB chunks, remaining_bytes, final SHA-256 blob)',
+    reason: 'A different storage engine. Cases check the form of these values (int64 strings, uint32 number, framing), not the values.'
   },
   22: {
     what: 'Member update of a learner',
@@ -65,6 +89,24 @@ export const differences = {
     reference: '10 minutes',
     ours: '30 seconds',
     reason: 'Issue 5: a quiet progress_notify watch must outlive the ~60 s idle timeouts of nginx and common load balancers without tuning. The flag still sets any value.'
+  },
+  N3: {
+    what: 'Alarm request with an unknown action number (`{"action":5}`, `{"action":-1}`)',
+    reference: 'the apply step answers nothing and the server panics marshalling the empty answer (3.5 reads the nil answer\'s header and panics too)',
+    ours: 'no-op, `{"header":H}`',
+    reason: 'No input may stop the server (spec "Our compatibility target", §10). Never sent to the reference (case own-alarm-unknown-action).'
+  },
+  N4: {
+    what: 'Writes while NOSPACE and CORRUPT are both raised, and after one of them is cleared',
+    reference: 'the last activation picks the error (429/8 or 500/15); clearing either alarm lets every write through although the other is still listed (and a restart picks CORRUPT again)',
+    ours: 'decided from the raised alarms at every apply: CORRUPT refuses every write (500/15), otherwise NOSPACE refuses puts and grants (429/8); clearing one leaves the other in force',
+    reason: 'etcd swaps its applier on each activation and restores the plain one on any deactivation, so a cluster still marked corrupt takes writes. Deciding from the stored alarms gives every member, before and after a restart, the same answer. Case own-alarm-applier.'
+  },
+  N5: {
+    what: 'A put inside a nested txn while NOSPACE is raised',
+    reference: 'applied: the quota cost of a txn counts only the puts of its own branches',
+    ours: 'refused 429 `etcdserver: mvcc: database space exceeded`, like any txn with a put',
+    reason: 'A nested put grows the backend as much as any other; NOSPACE is there to stop that. Case own-nospace-nested-txn.'
   }
 } as const satisfies Record<string | number, Difference>
 

@@ -59,7 +59,12 @@ function parseIntLiteral (lit: string, kind: IntKind, goType: string): bigint {
 /** An integer field: a JSON number, or a string whose content is a JSON number (jsonpb drops the quotes). */
 function decodeInt (v: unknown, kind: IntKind): bigint {
   const goType = GO_INT[kind]
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v)
+  if (typeof v === 'number' && Number.isSafeInteger(v)) {
+    const n = BigInt(v)
+    const [lo, hi] = BOUNDS[kind]
+    if (n >= lo && n <= hi && !(Object.is(v, -0) && kind.startsWith('u'))) return n
+    return parseIntLiteral(numberText(v), kind, goType)
+  }
   const k = goKind(v)
   if (k === 'number') return parseIntLiteral(numberText(v), kind, goType)
   if (k === 'string') {

@@ -10,6 +10,7 @@ import {
   CompareDesc, PutRequestDesc, RangeRequestDesc, TxnRequestDesc
 } from '../../../src/api/etcdserverpb/kv-desc.js'
 import type { RangeRequest, TxnResponse } from '../../../src/api/etcdserverpb/kv.js'
+import { decodeAlarmRequest } from '../../../src/api/etcdserverpb/maintenance.js'
 
 const b = (s: string): Uint8Array => new Uint8Array(Buffer.from(s))
 const decodeRange = (body: string): RangeRequest => decodeRangeRequest(parseJSONBody(body))
@@ -50,6 +51,22 @@ describe('codec: input rules (spec §2.2)', () => {
   ]
   for (const [name, body, message] of errors) {
     it(`error: ${name}`, () => assert.throws(() => decodeRange(body), { code: 'ErrJSONDecode', message }))
+  }
+
+  // Bare numbers take the fast path; they must meet the same range checks as quoted ones.
+  const unsigned: Array<[string, string, bigint | string]> = [
+    ['uint64 bare negative', '{"memberID":-1}', 'json: cannot unmarshal number -1 into Go value of type uint64'],
+    ['uint64 bare minus zero', '{"memberID":-0}', 'json: cannot unmarshal number -0 into Go value of type uint64'],
+    ['uint64 quoted negative', '{"memberID":"-1"}', 'json: cannot unmarshal number -1 into Go value of type uint64'],
+    ['uint64 bare zero', '{"memberID":0}', 0n],
+    ['uint64 largest', '{"memberID":18446744073709551615}', 18446744073709551615n]
+  ]
+  for (const [name, body, want] of unsigned) {
+    it(`${typeof want === 'string' ? 'error: ' : ''}${name}`, () => {
+      const decode = (): unknown => decodeAlarmRequest(parseJSONBody(body))
+      if (typeof want === 'string') assert.throws(decode, { code: 'ErrJSONDecode', message: want })
+      else assert.deepEqual(decode(), { memberID: want })
+    })
   }
 
   it('txn: oneofs, nested txn, compare target_union', () => {
