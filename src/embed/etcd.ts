@@ -75,6 +75,8 @@ export function serverConfig (cfg: Config, logger: Logger, metrics: Registry, tr
     leaseCheckpoint: cfg['experimental-enable-lease-checkpoint'],
     leaseCheckpointPersist: cfg['experimental-enable-lease-checkpoint-persist'],
     progressNotifyIntervalMs: cfg['progress-notify-interval'],
+    initialCorruptCheck: cfg['experimental-initial-corrupt-check'],
+    corruptCheckTimeMs: cfg['experimental-corrupt-check-time'],
     peerTLS: peerDialTLS(cfg['peer-transport-security']),
     logger,
     metrics,

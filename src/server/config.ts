@@ -46,6 +46,10 @@ export interface ServerConfig {
   leaseCheckpointIntervalMs?: number
   /** Interval of watch progress notifications, ms (`progress-notify-interval`). */
   progressNotifyIntervalMs?: number
+  /** Compare key-value hashes with the peers before a restarting member serves (refuse on mismatch). */
+  initialCorruptCheck?: boolean
+  /** How often the leader compares key-value hashes with the followers, ms (0 = never). */
+  corruptCheckTimeMs?: number
   /** TLS material for dialling https peer URLs (`--peer-trusted-ca-file`, `--peer-cert-file`, `--peer-key-file`). */
   peerTLS?: { ca?: Buffer, cert?: Buffer, key?: Buffer }
   logger: Logger

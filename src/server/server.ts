@@ -27,6 +27,7 @@ import { newServerMetrics, type ServerMetrics } from './metrics.js'
 import type { ServerHealth } from './health.js'
 import type { RaftCluster } from './membership/cluster.js'
 import { ErrNoSpace, ErrStopped } from './errors.js'
+import { checkHashKV, checkInitialHashKV, type CorruptionDeps } from './corrupt.js'
 import { SnapshotPolicy } from './snapshot.js'
 import { leaseForwarders } from './lease-forward.js'
 import { Trace } from '../pkg/trace.js'
@@ -98,6 +99,8 @@ export class EtcdServer implements KVServer, ServerHealth {
   #isReady = false
   #confState: ConfState
   #stopped = false
+  #corruptTimer: NodeJS.Timeout | undefined
+  #corruptChecking = false
   #fatal: ((err: unknown) => void) | undefined
   /** Settles with the error that stopped the server on its own (a fatal disk error). */
   readonly done: Promise<void>
@@ -350,8 +353,48 @@ export class EtcdServer implements KVServer, ServerHealth {
       onBackendCommit: (seconds) => metrics.backendCommitDuration.observe(seconds)
     })
     const s = new EtcdServer(cfg, b, metrics)
+    // A restarting member compares its data with its peers before it serves (a new one has none).
+    if (cfg.initialCorruptCheck === true && !b.isNew) {
+      try {
+        await checkInitialHashKV(s.#corruptionDeps())
+      } catch (err) {
+        await s.transport.stop()
+        await b.wal.close()
+        await b.backend.close()
+        throw err
+      }
+    }
     s.#start()
     return s
+  }
+
+  #corruptionDeps (): CorruptionDeps {
+    return {
+      localId: this.memberId,
+      peers: () => this.cluster.members().filter((m) => m.id !== this.memberId).map((m) => ({ id: m.id, peerURLs: m.peerURLs })),
+      hashKV: (rev) => this.#kv.hashByRev(rev),
+      headers: () => outgoingHeaders(this.memberId, this.clusterId, this.cfg.peerURLs),
+      dispatcher: peerDispatcher(this.cfg.peerTLS),
+      timeoutMs: reqTimeoutMs(this.cfg),
+      logger: this.#log.child({ component: 'corruption' })
+    }
+  }
+
+  /** etcd's monitorCorruption tick: on the leader, raise CORRUPT for every member out of line. */
+  async #checkCorruption (): Promise<void> {
+    if (this.#corruptChecking || this.#stopped || !this.isLeader()) return
+    this.#corruptChecking = true
+    try {
+      for (const id of await checkHashKV(this.#corruptionDeps())) {
+        if (this.#stopped) return
+        this.#log.error({ 'member-id': id.toString(16) }, 'raising CORRUPT alarm: key-value hash mismatch')
+        await this.#proposer.propose('alarm', { action: AlarmAction.ACTIVATE, memberID: id, alarm: AlarmType.CORRUPT })
+      }
+    } catch (err) {
+      if (!this.#stopped) this.#log.warn({ err }, 'failed to check the cluster for corruption')
+    } finally {
+      this.#corruptChecking = false
+    }
   }
 
   #start (): void {
@@ -360,6 +403,11 @@ export class EtcdServer implements KVServer, ServerHealth {
     this.#maybeCampaignAlone()
     this.lessor.start()
     this.#node.start()
+    const every = this.cfg.corruptCheckTimeMs ?? 0
+    if (every > 0) {
+      this.#log.info({ interval: every / 1000 }, 'enabled corruption checking')
+      this.#corruptTimer = setInterval(() => { this.#checkCorruption().catch(() => {}) }, every).unref()
+    }
   }
 
   /**
@@ -409,6 +457,7 @@ export class EtcdServer implements KVServer, ServerHealth {
     // A leader hands over first, so the cluster does not wait out an election timeout.
     await this.clusterService.transferOnShutdown()
     this.#stopped = true
+    clearInterval(this.#corruptTimer)
     this.lessor.stop()
     this.lease.stop()
     this.watch.closeAll()
