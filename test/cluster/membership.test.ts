@@ -61,6 +61,13 @@ describe('membership', () => {
     assert.equal(lin.body.message, 'etcdserver: rpc not supported for learner')
     assert.equal(lin.body.code, 14)
     assert.equal((await learner.put('on-learner', 'x')).body.message, 'etcdserver: rpc not supported for learner')
+    // Of the maintenance calls a learner answers status (and snapshot) only, as etcd's learner filter.
+    const st = await learner.post('/v3/maintenance/status', {})
+    assert.deepEqual([st.status, st.body.isLearner], [200, true])
+    for (const path of ['/v3/maintenance/hash', '/v3/maintenance/alarm', '/v3/maintenance/defragment']) {
+      const r = await learner.post(path, {})
+      assert.deepEqual([r.status, r.body.code, r.body.message], [503, 14, 'etcdserver: rpc not supported for learner'], path)
+    }
   })
 
   it('promotes the learner once it is in sync; it then serves linearizable reads', async () => {
