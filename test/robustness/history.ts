@@ -1,0 +1,42 @@
+// What the robustness clients record: one entry per request, with the harness's clock at the call
+// and at the answer. A request without a definite answer (timeout, dropped connection, server
+// error) is indeterminate: it may or may not have taken effect, and the checker allows both.
+
+export type OpKind = 'get' | 'put' | 'delete' | 'cas'
+
+export interface Op {
+  client: number
+  kind: OpKind
+  key: string
+  /** put / cas: the value written (unique across the run, so the committed log names its op). */
+  value?: string
+  /** cas: the value compared against; null = the key must be absent. */
+  expect?: string | null
+  /** ms on the harness clock */
+  start: number
+  /** ms on the harness clock; undefined when indeterminate */
+  end?: number
+  /** The answer, when there was a definite one. */
+  result?: OpResult
+}
+
+export interface OpResult {
+  /** header.revision */
+  revision: bigint
+  /** get (and a cas that failed): the value read, null = absent */
+  value?: string | null
+  /** get: the key's mod_revision (0 when absent) */
+  modRevision?: bigint
+  /** cas: whether the comparison held */
+  succeeded?: boolean
+  /** delete: how many keys were deleted */
+  deleted?: number
+}
+
+/** One event of the committed log (a watch from revision 1 after the run). */
+export interface LogEvent {
+  revision: bigint
+  key: string
+  type: 'PUT' | 'DELETE'
+  value?: string
+}

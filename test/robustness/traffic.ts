@@ -1,0 +1,141 @@
+// The robustness load: a few closed-loop clients over a handful of keys, each request a
+// linearizable get, a put, a delete or a compare-and-set (txn), recorded with the harness clock.
+// Two clients stay on one member each, the rest pick a member per request, so requests reach
+// followers, the leader and members that are down. Everything is seeded.
+import { performance } from 'node:perf_hooks'
+import type { Member } from '../cluster/harness.js'
+import type { Op, OpKind, OpResult } from './history.js'
+
+export interface TrafficOptions {
+  members: Member[]
+  clients: number
+  keys: number
+  seed: number
+  /** A request without an answer after this long is indeterminate. */
+  timeoutMs: number
+}
+
+/** mulberry32: a small seeded PRNG. */
+function prng (seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const b64 = (s: string): string => Buffer.from(s).toString('base64')
+const unb64 = (s: string | undefined): string => Buffer.from(s ?? '', 'base64').toString()
+const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))
+
+export class Traffic {
+  readonly ops: Op[] = []
+  /** Answers that were not 200 (by message), for the report. */
+  readonly errors = new Map<string, number>()
+  readonly #o: TrafficOptions
+  #stopped = false
+  #running: Promise<void> | undefined
+
+  constructor (o: TrafficOptions) {
+    this.#o = o
+  }
+
+  start (): void {
+    this.#running = Promise.all(Array.from({ length: this.#o.clients }, async (_, i) => await this.#client(i))).then(() => {})
+  }
+
+  async stop (): Promise<void> {
+    this.#stopped = true
+    await this.#running
+  }
+
+  async #client (id: number): Promise<void> {
+    const rnd = prng(this.#o.seed * 1000 + id)
+    const members = this.#o.members
+    const lastSeen = new Map<string, string | null>()
+    let seq = 0
+    while (!this.#stopped) {
+      const m = id < 2 ? members[id % members.length] : members[Math.floor(rnd() * members.length)]
+      const key = `key${Math.floor(rnd() * this.#o.keys)}`
+      const dice = rnd()
+      const kind: OpKind = dice < 0.5 ? 'get' : dice < 0.75 ? 'put' : dice < 0.85 ? 'delete' : 'cas'
+      const op: Op = { client: id, kind, key, start: 0 }
+      if (kind === 'put' || kind === 'cas') op.value = `c${id}-${seq++}`
+      if (kind === 'cas') op.expect = lastSeen.get(key) ?? null
+      const ok = await this.#call(m, op)
+      if (op.kind !== 'get' || ok) this.ops.push(op)
+      if (op.result !== undefined) {
+        if (op.kind === 'get' || (op.kind === 'cas' && op.result.succeeded !== true)) lastSeen.set(key, op.result.value ?? null)
+        else if (op.kind === 'cas' || op.kind === 'put') lastSeen.set(key, op.value ?? null)
+        else lastSeen.set(key, null)
+      } else {
+        await sleep(20)
+      }
+    }
+  }
+
+  /** Sends `op` and records its answer; false when there was no definite one. */
+  async #call (m: Member, op: Op): Promise<boolean> {
+    const key = b64(op.key)
+    let path: string
+    let body: unknown
+    switch (op.kind) {
+      case 'get': path = '/v3/kv/range'; body = { key }; break
+      case 'put': path = '/v3/kv/put'; body = { key, value: b64(op.value ?? '') }; break
+      case 'delete': path = '/v3/kv/deleterange'; body = { key }; break
+      case 'cas':
+        path = '/v3/kv/txn'
+        body = {
+          compare: [op.expect === null || op.expect === undefined
+            ? { key, target: 'VERSION', result: 'EQUAL', version: '0' }
+            : { key, target: 'VALUE', result: 'EQUAL', value: b64(op.expect) }],
+          success: [{ request_put: { key, value: b64(op.value ?? '') } }],
+          failure: [{ request_range: { key } }]
+        }
+        break
+    }
+    op.start = performance.now()
+    let status = 0
+    let json: any
+    try {
+      const res = await fetch(m.clientURL + path, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(this.#o.timeoutMs) })
+      status = res.status
+      json = JSON.parse(await res.text())
+    } catch (err) {
+      this.#count((err as Error).name === 'TimeoutError' ? 'timeout' : 'connection error')
+      return false
+    }
+    const end = performance.now()
+    if (status !== 200) {
+      this.#count(String(json?.message ?? status))
+      return false
+    }
+    const revision = BigInt(json.header.revision)
+    let result: OpResult
+    switch (op.kind) {
+      case 'get': {
+        const kv = json.kvs?.[0]
+        result = { revision, value: kv === undefined ? null : unb64(kv.value), modRevision: BigInt(kv?.mod_revision ?? 0) }
+        break
+      }
+      case 'put': result = { revision }; break
+      case 'delete': result = { revision, deleted: Number(json.deleted ?? 0) }; break
+      case 'cas': {
+        const succeeded = json.succeeded === true
+        const kv = succeeded ? undefined : json.responses?.[0]?.response_range?.kvs?.[0]
+        result = { revision, succeeded, ...(succeeded ? {} : { value: kv === undefined ? null : unb64(kv.value) }) }
+        break
+      }
+    }
+    op.end = end
+    op.result = result
+    return true
+  }
+
+  #count (what: string): void {
+    this.errors.set(what, (this.errors.get(what) ?? 0) + 1)
+  }
+}
