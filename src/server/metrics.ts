@@ -37,7 +37,7 @@ export interface ServerMetrics {
   txnTotal: Counter
   currentRevision: Gauge
   compactRevision: Gauge
-  snapshotSaveTotal: Counter
+  snapshotSaveTotal: Histogram
   healthSuccess: Counter
   healthFailures: Counter
   quotaBackendBytes: Gauge
@@ -75,7 +75,7 @@ export function newServerMetrics (registry: Registry): ServerMetrics {
     txnTotal: new Counter({ name: 'etcd_mvcc_txn_total', help: 'Total number of txns seen by this member.', registers }),
     currentRevision: new Gauge({ name: 'etcd_debugging_mvcc_current_revision', help: 'The current revision of store.', registers }),
     compactRevision: new Gauge({ name: 'etcd_debugging_mvcc_compact_revision', help: 'The revision of the last compaction in store.', registers }),
-    snapshotSaveTotal: new Counter({ name: 'etcd_debugging_snap_save_total_duration_seconds', help: 'The total latency distributions of save called by snapshot.', registers }),
+    snapshotSaveTotal: new Histogram({ name: 'etcd_debugging_snap_save_total_duration_seconds', help: 'The total latency distributions of save called by snapshot.', buckets: [0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048, 4.096, 8.192], registers }),
     healthSuccess: new Counter({ name: 'etcd_server_health_success', help: 'The total number of successful health checks', registers }),
     healthFailures: new Counter({ name: 'etcd_server_health_failures', help: 'The total number of failed health checks', registers }),
     quotaBackendBytes: new Gauge({ name: 'etcd_server_quota_backend_bytes', help: 'Current backend storage quota size in bytes.', registers })

@@ -211,7 +211,8 @@ export class EtcdServer implements KVServer, ServerHealth {
       snapshotter: b.snapshotter,
       confState: () => this.#confState,
       logger: this.#log,
-      snapshotIndex: snapIndex
+      snapshotIndex: snapIndex,
+      onSaved: (seconds) => metrics.snapshotSaveTotal.observe(seconds)
     }
     this.#snapshots = new SnapshotPolicy(snapOpts)
     this.transport = newPeerTransport({

@@ -18,6 +18,8 @@ export interface SnapshotPolicyOptions {
   confState (): ConfState
   logger: Logger
   snapshotIndex: number
+  /** Called with how long saving the .snap file and its WAL record took. */
+  onSaved? (seconds: number): void
 }
 
 export class SnapshotPolicy {
@@ -45,8 +47,10 @@ export class SnapshotPolicy {
     const durable = await o.backend.flushed()
     if (durable.index < applied) throw new Error(`backend durable index ${durable.index} is behind applied index ${applied}`)
     const snap = o.storage.createSnapshot(applied, o.confState(), new Uint8Array(0))
+    const t0 = performance.now()
     o.snapshotter.saveSnap(snap)
     await o.wal.saveSnapshot({ index: snap.metadata.index, term: snap.metadata.term })
+    o.onSaved?.((performance.now() - t0) / 1000)
     this.#snapshotIndex = applied
     const catchUp = o.cfg.snapshotCatchUpEntries
     const compactIndex = applied > catchUp ? applied - catchUp : 1

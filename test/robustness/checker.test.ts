@@ -2,7 +2,7 @@
 // one (indeterminate requests included) must pass.
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { checkHistory } from './checker.js'
+import { checkHistory, checkWatch } from './checker.js'
 import type { LogEvent, Op } from './history.js'
 
 const put = (client: number, key: string, value: string, start: number, end: number | undefined, revision?: bigint): Op =>
@@ -99,6 +99,24 @@ describe('robustness history checker', () => {
       const { violations } = checkHistory(r.ops, r.log)
       if (r.violation === undefined) assert.deepEqual(violations, [])
       else assert.ok(violations.some((v) => r.violation?.test(v) === true), violations.join('\n') || 'no violation found')
+    })
+  }
+})
+
+describe('robustness watch checker', () => {
+  const log = [ev(2n, 'a', 'v1'), ev(3n, 'b', 'w1'), ev(4n, 'a')]
+  const cases: Array<[string, LogEvent[], RegExp | undefined]> = [
+    ['a prefix of the log', log.slice(0, 2), undefined],
+    ['all of it', log, undefined],
+    ['a gap', [log[0], log[2]], /event 1 is 4 DELETE a/],
+    ['a repeat after a reconnection', [log[0], log[1], log[1]], /event 2 is 3 PUT b=w1/],
+    ['a wrong value', [log[0], ev(3n, 'b', 'other')], /committed log has 3 PUT b=w1/]
+  ]
+  for (const [name, events, want] of cases) {
+    it(name, () => {
+      const v = checkWatch(events, log)
+      if (want === undefined) assert.deepEqual(v, [])
+      else assert.match(v.join('\n'), want)
     })
   }
 })

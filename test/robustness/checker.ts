@@ -180,3 +180,21 @@ export function checkHistory (ops: readonly Op[], log: readonly LogEvent[]): Che
     stats: { ops: ops.length, definite, indeterminate: ops.length - definite, committedWrites: log.length, checkedReads }
   }
 }
+
+/**
+ * A watcher of the whole keyspace from revision 1 must have received exactly the start of the
+ * committed log: in order, without gaps or repeats, with the same keys, types and values, however
+ * often it reconnected.
+ */
+export function checkWatch (events: readonly LogEvent[], log: readonly LogEvent[]): string[] {
+  const fmt = (e: LogEvent | undefined): string => e === undefined ? 'nothing' : `${e.revision} ${e.type} ${e.key}${e.value !== undefined ? `=${e.value}` : ''}`
+  for (let i = 0; i < Math.min(events.length, log.length); i++) {
+    const a = events[i]
+    const b = log[i]
+    if (a.revision !== b.revision || a.key !== b.key || a.type !== b.type || a.value !== b.value) {
+      return [`watch event ${i} is ${fmt(a)}, the committed log has ${fmt(b)} (previous: ${fmt(events[i - 1])})`]
+    }
+  }
+  if (events.length > log.length) return [`watch received ${events.length} events, the log has ${log.length}`]
+  return []
+}

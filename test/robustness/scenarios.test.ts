@@ -5,9 +5,9 @@
 // key-value hash. The seed is printed; ROBUSTNESS_SEED replays one.
 import { describe, it, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { Cluster, sleep, waitFor, type Member } from '../cluster/harness.js'
+import { Cluster, sleep, waitFor, type ClusterOptions, type Member } from '../cluster/harness.js'
 import { StreamClient } from '../integration/watch-helper.js'
-import { checkHistory } from './checker.js'
+import { checkHistory, checkWatch } from './checker.js'
 import type { LogEvent } from './history.js'
 import { Traffic } from './traffic.js'
 
@@ -43,8 +43,12 @@ async function committedLog (m: Member, upTo: bigint): Promise<LogEvent[]> {
 
 interface Scenario {
   name: string
+  /** Cluster options beyond the defaults (etcd's timing). */
+  cluster?: Partial<ClusterOptions>
   /** Runs while the traffic goes on; returns once the cluster should be whole again. */
   fault (c: Cluster): Promise<void>
+  /** Checks of its own, after the common ones. */
+  verify? (c: Cluster): Promise<void>
 }
 
 const scenarios: Scenario[] = [
@@ -95,6 +99,22 @@ const scenarios: Scenario[] = [
     }
   },
   {
+    name: 'S12 isolate a follower while the leader snapshots and compacts its log; it catches up by snapshot',
+    cluster: { snapshotCount: 100, catchUpEntries: 50 },
+    fault: async (c) => {
+      const leader = await c.waitLeader()
+      const f = c.members.find((m) => m !== leader) as Member
+      await isolate(f, c.members.filter((m) => m !== f))
+      const before = await leader.metric('etcd_debugging_snap_save_total_duration_seconds_count') ?? 0
+      await waitFor('the leader to snapshot twice', async () => ((await leader.metric('etcd_debugging_snap_save_total_duration_seconds_count')) ?? 0) >= before + 2 ? true : undefined, 30_000, 200)
+      for (const m of c.members) await m.partition([])
+    },
+    verify: async (c) => {
+      const received = await Promise.all(c.members.map(async (m) => (await m.metric('etcd_network_snapshot_receive_success')) ?? 0))
+      assert.ok(received.some((n) => n >= 1), `no member received a snapshot: ${received.join(', ')}`)
+    }
+  },
+  {
     name: 'S9 isolate a follower for 4 s',
     fault: async (c) => {
       const leader = await c.waitLeader()
@@ -112,7 +132,7 @@ describe(`robustness (seed ${baseSeed})`, () => {
   scenarios.forEach((sc, i) => {
     it(sc.name, { timeout: 120_000 }, async (t: TestContext) => {
       const seed = baseSeed + i
-      const c = new Cluster({ size: 3, heartbeatMs: 100, electionMs: 1000 })
+      const c = new Cluster({ size: 3, heartbeatMs: 100, electionMs: 1000, ...sc.cluster })
       let keep = false
       t.after(async () => {
         if (keep) process.env.KEEP_CLUSTER_DIRS = '1'
@@ -121,7 +141,7 @@ describe(`robustness (seed ${baseSeed})`, () => {
         delete process.env.KEEP_CLUSTER_DIRS
       })
       await c.start()
-      const traffic = new Traffic({ members: c.members, clients: 4, keys: 5, seed, timeoutMs: 4000 })
+      const traffic = new Traffic({ members: c.members, clients: 4, watchers: 3, keys: 5, seed, timeoutMs: 4000 })
       traffic.start()
       await sleep(2000)
       await sc.fault(c)
@@ -141,11 +161,15 @@ describe(`robustness (seed ${baseSeed})`, () => {
       const s = result.stats
       t.diagnostic(`seed ${seed}: ${s.ops} requests (${s.definite} answered, ${s.indeterminate} indeterminate), ${s.committedWrites} committed writes, ${s.checkedReads} reads checked; ` +
         `errors: ${JSON.stringify(Object.fromEntries(traffic.errors))}`)
-      keep = result.violations.length > 0
+      const watchViolations = traffic.watches.flatMap((w, k) => checkWatch(w, logs[0]).map((v) => `watcher ${k} on ${c.members[k % 3].name}: ${v}`))
+      t.diagnostic(`watchers received ${traffic.watches.map((w) => w.length).join(', ')} events`)
+      keep = result.violations.length > 0 || watchViolations.length > 0
       assert.deepEqual(result.violations, [], `seed ${seed}`)
+      assert.deepEqual(watchViolations, [], `seed ${seed}`)
       for (let k = 1; k < logs.length; k++) assert.deepEqual(logs[k], logs[0], `${c.members[k].name}'s log differs from ${c.members[0].name}'s`)
       assert.equal(new Set(hashes).size, 1, `hashkv at ${rev}: ${hashes.join(', ')}`)
       assert.ok(s.definite > 100, `only ${s.definite} requests answered`)
+      await sc.verify?.(c)
     })
   })
 })

@@ -4,11 +4,14 @@
 // followers, the leader and members that are down. Everything is seeded.
 import { performance } from 'node:perf_hooks'
 import type { Member } from '../cluster/harness.js'
-import type { Op, OpKind, OpResult } from './history.js'
+import { StreamClient } from '../integration/watch-helper.js'
+import type { LogEvent, Op, OpKind, OpResult } from './history.js'
 
 export interface TrafficOptions {
   members: Member[]
   clients: number
+  /** Watchers of the whole keyspace from revision 1, reconnecting from where they stopped. */
+  watchers: number
   keys: number
   seed: number
   /** A request without an answer after this long is indeterminate. */
@@ -33,6 +36,8 @@ const sleep = async (ms: number): Promise<void> => await new Promise((resolve) =
 
 export class Traffic {
   readonly ops: Op[] = []
+  /** What each watcher received, in order, across its reconnections. */
+  readonly watches: LogEvent[][] = []
   /** Answers that were not 200 (by message), for the report. */
   readonly errors = new Map<string, number>()
   readonly #o: TrafficOptions
@@ -44,7 +49,10 @@ export class Traffic {
   }
 
   start (): void {
-    this.#running = Promise.all(Array.from({ length: this.#o.clients }, async (_, i) => await this.#client(i))).then(() => {})
+    this.#running = Promise.all([
+      ...Array.from({ length: this.#o.clients }, async (_, i) => await this.#client(i)),
+      ...Array.from({ length: this.#o.watchers }, async (_, i) => await this.#watcher(i))
+    ]).then(() => {})
   }
 
   async stop (): Promise<void> {
@@ -73,6 +81,40 @@ export class Traffic {
         else lastSeen.set(key, null)
       } else {
         await sleep(20)
+      }
+    }
+  }
+
+  /** Watches everything from revision 1 on one member; on any end, reconnects from the next revision. */
+  async #watcher (id: number): Promise<void> {
+    const events: LogEvent[] = []
+    this.watches.push(events)
+    const m = this.#o.members[id % this.#o.members.length]
+    let next = 1n
+    while (!this.#stopped) {
+      const s = new StreamClient(m.clientURL, '/v3/watch', { create_request: { key: 'AA==', range_end: 'AA==', start_revision: next.toString() } })
+      try {
+        while (!this.#stopped) {
+          let line: any
+          try {
+            line = await s.next(300)
+          } catch {
+            if (s.ended) break
+            continue
+          }
+          if (line.error !== undefined || line.result?.canceled === true) break
+          for (const e of line.result?.events ?? []) {
+            const revision = BigInt(e.kv.mod_revision)
+            events.push({ revision, key: unb64(e.kv.key), type: e.type === 'DELETE' ? 'DELETE' : 'PUT', ...(e.type === 'DELETE' ? {} : { value: unb64(e.kv.value) }) })
+            next = revision + 1n
+          }
+        }
+      } finally {
+        s.destroy()
+      }
+      if (!this.#stopped) {
+        this.#count('watch reconnect')
+        await sleep(200)
       }
     }
   }

@@ -236,4 +236,22 @@ describe('watch: catch-up, compaction, slow and many watchers', () => {
     put(follower, 'k0', 'live')
     assert.deepEqual((await readUntil(ws, (g) => g.length >= 1))[0].events.map(ev), ['PUT k0@11=live'])
   })
+
+  it('a synced watcher resumes after what it was sent when a restore moves it back (etcd issue 15271)', async (t) => {
+    const leader = await newWatchable(t)
+    for (let i = 0; i < 9; i++) put(leader, `k${i % 3}`, String(i)) // revisions 2..10
+    const snap = join(tempDir(t), 'snap.db')
+    await leader.be.backup(snap)
+    const follower = await newWatchable(t)
+    const ws = follower.newWatchStream()
+    ws.watch(b('k'), b('l'))
+    for (let i = 0; i < 4; i++) put(follower, `k${i % 3}`, String(i)) // revisions 2..5, sent live
+    assert.deepEqual(events(await readUntil(ws, (g) => events(g).length >= 4)).map(ev), ['PUT k0@2=0', 'PUT k1@3=1', 'PUT k2@4=2', 'PUT k0@5=3'])
+    const be = await openBackend({ path: snap })
+    t.after(() => be.close())
+    follower.restore(be)
+    const got = await readUntil(ws, (g) => events(g).length >= 5)
+    assert.deepEqual(events(got).map(ev), ['PUT k1@6=4', 'PUT k2@7=5', 'PUT k0@8=6', 'PUT k1@9=7', 'PUT k2@10=8'])
+    assert.ok(await quiet(ws, 100), 'nothing sent twice')
+  })
 })

@@ -116,7 +116,12 @@ export class WatchableStore extends KVStore implements WatchHost {
   protected override notify (c: CommittedChanges): void {
     const victims = new Map<Watcher, EventBatch>()
     for (const [w, eb] of this.#synced.batch(c.events)) {
-      if (w.send({ watchId: w.id, events: this.#withPrevKv(w, eb.evs), revision: c.rev, compactRevision: 0n })) continue
+      if (w.send({ watchId: w.id, events: this.#withPrevKv(w, eb.evs), revision: c.rev, compactRevision: 0n })) {
+        // A synced watcher keeps its position too: a restore moves it back to unsynced, and it
+        // must resume after what it was sent (etcd issue 15271), not where it last caught up.
+        w.minRev = c.rev + 1n
+        continue
+      }
       w.minRev = c.rev + 1n
       w.victim = true
       victims.set(w, eb)
