@@ -13,18 +13,7 @@ import { after, before, describe, it } from 'node:test'
 import { Pool } from 'undici'
 import { newLoopbackConfig } from '../../src/embed/config.js'
 import { startEtcd, type Etcd } from '../../src/embed/etcd.js'
-
-/** mulberry32: a small seeded PRNG, so a failure replays. */
-function rng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { seededRandom as rng } from '../../src/raft/rand.js'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261124)
 const TOTAL = Number(process.env.FUZZ_REQUESTS ?? 10_000)

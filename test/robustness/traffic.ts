@@ -3,6 +3,7 @@
 // Two clients stay on one member each, the rest pick a member per request, so requests reach
 // followers, the leader and members that are down. Everything is seeded.
 import { performance } from 'node:perf_hooks'
+import { seededRandom } from '../../src/raft/rand.js'
 import type { Member } from '../cluster/harness.js'
 import { StreamClient } from '../integration/watch-helper.js'
 import type { LogEvent, Op, OpKind, OpResult } from './history.js'
@@ -16,18 +17,6 @@ export interface TrafficOptions {
   seed: number
   /** A request without an answer after this long is indeterminate. */
   timeoutMs: number
-}
-
-/** mulberry32: a small seeded PRNG. */
-function prng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64')
@@ -61,7 +50,7 @@ export class Traffic {
   }
 
   async #client (id: number): Promise<void> {
-    const rnd = prng(this.#o.seed * 1000 + id)
+    const rnd = seededRandom(this.#o.seed * 1000 + id)
     const members = this.#o.members
     const lastSeen = new Map<string, string | null>()
     let seq = 0
