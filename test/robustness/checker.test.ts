@@ -2,8 +2,8 @@
 // one (indeterminate requests included) must pass.
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { checkHistory, checkWatch } from './checker.js'
-import type { LogEvent, Op } from './history.js'
+import { checkHistory, checkLeases, checkWatch } from './checker.js'
+import type { LeaseRecord, LogEvent, Op } from './history.js'
 
 const put = (client: number, key: string, value: string, start: number, end: number | undefined, revision?: bigint): Op =>
   ({ client, kind: 'put', key, value, start, end, ...(revision !== undefined ? { result: { revision } } : {}) })
@@ -115,6 +115,30 @@ describe('robustness watch checker', () => {
   for (const [name, events, want] of cases) {
     it(name, () => {
       const v = checkWatch(events, log)
+      if (want === undefined) assert.deepEqual(v, [])
+      else assert.match(v.join('\n'), want)
+    })
+  }
+})
+
+describe('robustness lease checker', () => {
+  // a lease of 3 s granted at 0 with key l/1 (revision 2), kept alive at 1000; KV answers give times to revisions
+  const lease = (over: Partial<LeaseRecord> = {}): LeaseRecord => ({
+    client: 100, id: '7', ttlSeconds: 3, key: 'l/1', value: 'lv', grantStart: 0, putAnswered: true, keepAlives: [{ start: 1000, end: 1001 }], abandonedAt: 1001, ...over
+  })
+  const kv = (rev: bigint, end: number): Op => get(0, 'a', end - 1, end, rev, null)
+  const log = [ev(2n, 'l/1', 'lv'), ev(3n, 'l/1')]
+  const cases: Array<[string, LeaseRecord, Op[], LogEvent[], number, RegExp | undefined]> = [
+    ['expires after its TTL', lease(), [kv(2n, 100), kv(3n, 4500)], log, 10_000, undefined],
+    ['expired early', lease(), [kv(2n, 100), kv(3n, 3500)], log, 10_000, /expired early/],
+    ['kept alive after its key was deleted', lease({ keepAlives: [{ start: 1000, end: 1001 }, { start: 5000, end: 5001 }] }), [kv(3n, 4500)], log, 10_000, /found it alive, after its key was deleted/],
+    ['never expired', lease(), [kv(2n, 100)], log.slice(0, 1), 20_000, /never expired/],
+    ['not yet due when the traffic stopped', lease(), [kv(2n, 100)], log.slice(0, 1), 5_000, undefined],
+    ['its key lost', lease(), [], [], 10_000, /lost write/]
+  ]
+  for (const [name, l, ops, lg, stoppedAt, want] of cases) {
+    it(name, () => {
+      const v = checkLeases([l], ops, lg, stoppedAt, 6000).violations
       if (want === undefined) assert.deepEqual(v, [])
       else assert.match(v.join('\n'), want)
     })

@@ -9,7 +9,7 @@
 // 4. the order the revisions give (each write at its revision, each read after the write of its
 //    header revision and before the next one) admits a linearization point inside every
 //    request's [call, answer] interval; indeterminate requests have no upper bound.
-import type { LogEvent, Op } from './history.js'
+import type { LeaseRecord, LogEvent, Op } from './history.js'
 
 export interface CheckResult {
   violations: string[]
@@ -22,7 +22,11 @@ const describe = (op: Op): string =>
   `client ${op.client} ${op.kind} ${op.key}${op.value !== undefined ? `=${op.value}` : ''}${op.expect !== undefined ? ` if ${op.expect}` : ''} ` +
   `[${op.start.toFixed(1)}, ${op.end?.toFixed(1) ?? '∞'}] → ${op.result === undefined ? 'indeterminate' : JSON.stringify(op.result, (_k, v) => typeof v === 'bigint' ? v.toString() : v)}`
 
-export function checkHistory (ops: readonly Op[], log: readonly LogEvent[]): CheckResult {
+/**
+ * `foreign` marks the events of another workload (the lease keys): they keep their revisions in
+ * the order but are not matched to requests here.
+ */
+export function checkHistory (ops: readonly Op[], log: readonly LogEvent[], foreign: (e: LogEvent) => boolean = () => false): CheckResult {
   const violations: string[] = []
   const fail = (msg: string): void => { if (violations.length < 50) violations.push(msg) }
 
@@ -60,6 +64,7 @@ export function checkHistory (ops: readonly Op[], log: readonly LogEvent[]): Che
   const matched = new Set<Op>()
   const pendingDeletes = ops.filter((o) => o.kind === 'delete' && o.result === undefined).sort((a, b) => a.start - b.start)
   for (const e of log) {
+    if (foreign(e)) continue
     let op: Op | undefined
     if (e.type === 'PUT') {
       op = e.value === undefined ? undefined : byValue.get(e.value)
@@ -177,7 +182,7 @@ export function checkHistory (ops: readonly Op[], log: readonly LogEvent[]): Che
   const definite = ops.filter((o) => o.result !== undefined).length
   return {
     violations,
-    stats: { ops: ops.length, definite, indeterminate: ops.length - definite, committedWrites: log.length, checkedReads }
+    stats: { ops: ops.length, definite, indeterminate: ops.length - definite, committedWrites: log.filter((e) => !foreign(e)).length, checkedReads }
   }
 }
 
@@ -197,4 +202,62 @@ export function checkWatch (events: readonly LogEvent[], log: readonly LogEvent[
   }
   if (events.length > log.length) return [`watch received ${events.length} events, the log has ${log.length}`]
   return []
+}
+
+export interface LeaseCheckResult { violations: string[], stats: { leases: number, attached: number, expired: number, keepAlives: number } }
+
+/**
+ * Lease safety and liveness from the committed log. Only expiry deletes a lease's key, so its
+ * DELETE event is the expiry. A lease must not expire before TTL after its last refresh began
+ * (grant or a keep-alive answered with a TTL): the delete is known to have happened before the
+ * earliest answer that carried its revision or a later one. No keep-alive may find the lease
+ * alive after its key was deleted. A lease abandoned more than TTL + `graceMs` before the
+ * traffic stopped must have expired.
+ */
+export function checkLeases (leases: readonly LeaseRecord[], ops: readonly Op[], log: readonly LogEvent[], stoppedAt: number, graceMs: number): LeaseCheckResult {
+  const violations: string[] = []
+  const answered = ops.filter((o) => o.result !== undefined && o.end !== undefined)
+    .map((o) => ({ rev: o.result?.revision as bigint, end: o.end as number }))
+    .sort((a, b) => (a.rev < b.rev ? -1 : a.rev > b.rev ? 1 : 0))
+  // suffix minimum of answer times: the earliest answer at or after each revision
+  const suffixMin: number[] = new Array(answered.length + 1).fill(Infinity)
+  for (let i = answered.length - 1; i >= 0; i--) suffixMin[i] = Math.min(answered[i].end, suffixMin[i + 1])
+  const doneBy = (rev: bigint): number => {
+    let lo = 0
+    let hi = answered.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (answered[mid].rev < rev) lo = mid + 1
+      else hi = mid
+    }
+    return suffixMin[lo]
+  }
+  let attached = 0
+  let expired = 0
+  for (const l of leases) {
+    const put = log.find((e) => e.type === 'PUT' && e.key === l.key && e.value === l.value)
+    if (put === undefined) {
+      if (l.putAnswered) violations.push(`lost write: the key ${l.key} of lease ${l.id} was acknowledged but is not in the log`)
+      continue
+    }
+    attached++
+    const del = log.find((e) => e.type === 'DELETE' && e.key === l.key && e.revision > put.revision)
+    const refreshed = Math.max(l.grantStart, ...l.keepAlives.map((k) => k.start))
+    const fmt = (t: number): string => t.toFixed(1)
+    if (del === undefined) {
+      if (refreshed + l.ttlSeconds * 1000 + graceMs < stoppedAt) {
+        violations.push(`lease ${l.id} (TTL ${l.ttlSeconds} s, last refreshed at ${fmt(refreshed)}) never expired although the traffic ran until ${fmt(stoppedAt)}`)
+      }
+      continue
+    }
+    expired++
+    const by = doneBy(del.revision)
+    if (by < refreshed + l.ttlSeconds * 1000) {
+      violations.push(`lease ${l.id} expired early: its key was deleted at revision ${del.revision}, answered by ${fmt(by)}, but it was refreshed at ${fmt(refreshed)} with TTL ${l.ttlSeconds} s`)
+    }
+    for (const k of l.keepAlives) {
+      if (k.start > by) violations.push(`lease ${l.id}: a keep-alive begun at ${fmt(k.start)} found it alive, after its key was deleted (revision ${del.revision}, answered by ${fmt(by)})`)
+    }
+  }
+  return { violations, stats: { leases: leases.length, attached, expired, keepAlives: leases.reduce((a, l) => a + l.keepAlives.length, 0) } }
 }

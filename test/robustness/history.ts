@@ -40,3 +40,21 @@ export interface LogEvent {
   type: 'PUT' | 'DELETE'
   value?: string
 }
+
+/** One lease's life in the lease workload: granted, one key attached, kept alive a while, abandoned. */
+export interface LeaseRecord {
+  client: number
+  id: string
+  ttlSeconds: number
+  key: string
+  value: string
+  grantStart: number
+  /** Whether the put attaching the key had a definite answer (it may have taken effect anyway). */
+  putAnswered: boolean
+  /** Keep-alives answered with a TTL: the lease was alive when each one was served. */
+  keepAlives: Array<{ start: number, end: number }>
+  /** A keep-alive answered without a TTL: the lease was gone by then. */
+  expiredSeenAt?: number
+  /** When this client stopped refreshing the lease. */
+  abandonedAt: number
+}

@@ -7,7 +7,7 @@ import { describe, it, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { Cluster, sleep, waitFor, type ClusterOptions, type Member } from '../cluster/harness.js'
 import { StreamClient } from '../integration/watch-helper.js'
-import { checkHistory, checkWatch } from './checker.js'
+import { checkHistory, checkLeases, checkWatch } from './checker.js'
 import type { LogEvent } from './history.js'
 import { Traffic } from './traffic.js'
 
@@ -141,7 +141,7 @@ describe(`robustness (seed ${baseSeed})`, () => {
         delete process.env.KEEP_CLUSTER_DIRS
       })
       await c.start()
-      const traffic = new Traffic({ members: c.members, clients: 4, watchers: 3, keys: 5, seed, timeoutMs: 4000 })
+      const traffic = new Traffic({ members: c.members, clients: 4, watchers: 3, leaseClients: 2, leaseTTL: 3, keys: 5, seed, timeoutMs: 4000 })
       traffic.start()
       await sleep(2000)
       await sc.fault(c)
@@ -157,15 +157,17 @@ describe(`robustness (seed ${baseSeed})`, () => {
       const logs = await Promise.all(c.members.map(async (m) => await committedLog(m, rev)))
       const hashes = await Promise.all(c.members.map(async (m) => (await m.post('/v3/maintenance/hashkv', { revision: rev.toString() })).body.hash))
 
-      const result = checkHistory(traffic.ops, logs[0])
+      const result = checkHistory(traffic.ops, logs[0], (e) => e.key.startsWith('lease/'))
+      const leases = checkLeases(traffic.leases, traffic.ops, logs[0], traffic.stoppedAt, 6000)
       const s = result.stats
       t.diagnostic(`seed ${seed}: ${s.ops} requests (${s.definite} answered, ${s.indeterminate} indeterminate), ${s.committedWrites} committed writes, ${s.checkedReads} reads checked; ` +
         `errors: ${JSON.stringify(Object.fromEntries(traffic.errors))}`)
       const watchViolations = traffic.watches.flatMap((w, k) => checkWatch(w, logs[0]).map((v) => `watcher ${k} on ${c.members[k % 3].name}: ${v}`))
-      t.diagnostic(`watchers received ${traffic.watches.map((w) => w.length).join(', ')} events`)
-      keep = result.violations.length > 0 || watchViolations.length > 0
+      t.diagnostic(`watchers received ${traffic.watches.map((w) => w.length).join(', ')} events; leases: ${JSON.stringify(leases.stats)}`)
+      keep = result.violations.length > 0 || watchViolations.length > 0 || leases.violations.length > 0
       assert.deepEqual(result.violations, [], `seed ${seed}`)
       assert.deepEqual(watchViolations, [], `seed ${seed}`)
+      assert.deepEqual(leases.violations, [], `seed ${seed}`)
       for (let k = 1; k < logs.length; k++) assert.deepEqual(logs[k], logs[0], `${c.members[k].name}'s log differs from ${c.members[0].name}'s`)
       assert.equal(new Set(hashes).size, 1, `hashkv at ${rev}: ${hashes.join(', ')}`)
       assert.ok(s.definite > 100, `only ${s.definite} requests answered`)

@@ -6,13 +6,17 @@ import { performance } from 'node:perf_hooks'
 import { seededRandom } from '../../src/raft/rand.js'
 import type { Member } from '../cluster/harness.js'
 import { StreamClient } from '../integration/watch-helper.js'
-import type { LogEvent, Op, OpKind, OpResult } from './history.js'
+import type { LeaseRecord, LogEvent, Op, OpKind, OpResult } from './history.js'
 
 export interface TrafficOptions {
   members: Member[]
   clients: number
   /** Watchers of the whole keyspace from revision 1, reconnecting from where they stopped. */
   watchers: number
+  /** Clients that grant short leases, attach a key under `lease/`, keep them alive a while, then let them expire. */
+  leaseClients: number
+  /** The TTL those leases get, seconds. */
+  leaseTTL: number
   keys: number
   seed: number
   /** A request without an answer after this long is indeterminate. */
@@ -27,6 +31,9 @@ export class Traffic {
   readonly ops: Op[] = []
   /** What each watcher received, in order, across its reconnections. */
   readonly watches: LogEvent[][] = []
+  readonly leases: LeaseRecord[] = []
+  /** When stop() was called (harness clock). */
+  stoppedAt = Infinity
   /** Answers that were not 200 (by message), for the report. */
   readonly errors = new Map<string, number>()
   readonly #o: TrafficOptions
@@ -40,11 +47,13 @@ export class Traffic {
   start (): void {
     this.#running = Promise.all([
       ...Array.from({ length: this.#o.clients }, async (_, i) => await this.#client(i)),
-      ...Array.from({ length: this.#o.watchers }, async (_, i) => await this.#watcher(i))
+      ...Array.from({ length: this.#o.watchers }, async (_, i) => await this.#watcher(i)),
+      ...Array.from({ length: this.#o.leaseClients }, async (_, i) => await this.#leaseClient(100 + i))
     ]).then(() => {})
   }
 
   async stop (): Promise<void> {
+    this.stoppedAt = performance.now()
     this.#stopped = true
     await this.#running
   }
@@ -71,6 +80,69 @@ export class Traffic {
       } else {
         await sleep(20)
       }
+    }
+  }
+
+  /** POSTs `body` to `m`; the parsed answer when it is a 200, undefined otherwise. */
+  async #post (m: Member, path: string, body: unknown): Promise<any> {
+    try {
+      const res = await fetch(m.clientURL + path, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(this.#o.timeoutMs) })
+      const text = await res.text()
+      if (res.status !== 200) return undefined
+      // keep-alive answers are NDJSON lines; the first one is the answer
+      return JSON.parse(text.split('\n')[0])
+    } catch {
+      return undefined
+    }
+  }
+
+  /**
+   * Grants a lease, attaches one key, keeps it alive 0-3 times a second apart (each request to
+   * any member), then abandons it. Records when the lease was last known to be refreshed.
+   */
+  async #leaseClient (id: number): Promise<void> {
+    const rnd = seededRandom(this.#o.seed * 1000 + id)
+    const members = this.#o.members
+    const pick = (): Member => members[Math.floor(rnd() * members.length)]
+    let seq = 0
+    while (!this.#stopped) {
+      const grantStart = performance.now()
+      const g = await this.#post(pick(), '/v3/lease/grant', { TTL: this.#o.leaseTTL })
+      if (g?.ID === undefined) {
+        await sleep(100)
+        continue
+      }
+      const n = seq++
+      const rec: LeaseRecord = {
+        client: id,
+        id: g.ID,
+        ttlSeconds: Number(g.TTL),
+        key: `lease/c${id}-${n}`,
+        value: `lease-c${id}-${n}`,
+        grantStart,
+        putAnswered: false,
+        keepAlives: [],
+        abandonedAt: 0
+      }
+      this.leases.push(rec)
+      const p = await this.#post(pick(), '/v3/kv/put', { key: b64(rec.key), value: b64(rec.value), lease: rec.id })
+      rec.putAnswered = p !== undefined
+      const keepAlives = Math.floor(rnd() * 4)
+      for (let k = 0; k < keepAlives && !this.#stopped; k++) {
+        await sleep(1000)
+        const start = performance.now()
+        const ka = await this.#post(pick(), '/v3/lease/keepalive', { ID: rec.id })
+        const end = performance.now()
+        const r = ka?.result
+        if (r === undefined) continue
+        if (r.TTL !== undefined && Number(r.TTL) > 0) rec.keepAlives.push({ start, end })
+        else {
+          rec.expiredSeenAt = start
+          break
+        }
+      }
+      rec.abandonedAt = performance.now()
+      await sleep(200)
     }
   }
 
