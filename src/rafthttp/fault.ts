@@ -19,7 +19,4 @@ export class FaultRules {
   }
 }
 
-/** True when the failpoint admin routes are enabled (never in production use). */
-export function failpointsEnabled (): boolean {
-  return process.env.ETCD_TS_FAILPOINTS === '1'
-}
+export { failpointsEnabled } from '../pkg/failpoint.js'

@@ -5,6 +5,7 @@
 // Entries are applied only once the Ready that persisted them is durable, so the backend's
 // consistent index never passes the WAL (design/raft-and-reliability.md §3.1); entries made
 // durable by an earlier Ready are applied while this Ready's write is in flight.
+import { failpoint, failpointsArmed } from '../pkg/failpoint.js'
 import type { Logger } from 'pino'
 import {
   type Entry, type HardState, type Message, type RawNode, type ReadState, type Ready,
@@ -157,7 +158,10 @@ export class RaftNode {
 
     // The leader may send its appends while it persists: it counts its own copy towards the
     // commit only once the write completed (thesis §10.2.1).
-    if (this.#isLeader && rd.messages.length > 0) o.transport.send(rd.messages)
+    if (this.#isLeader && rd.messages.length > 0) {
+      if (failpointsArmed) failpoint('beforeLeaderSend')
+      o.transport.send(rd.messages)
+    }
 
     const snap = rd.snapshot !== undefined && !isEmptySnapshot(rd.snapshot) ? rd.snapshot : undefined
     if (snap !== undefined) {
@@ -174,6 +178,7 @@ export class RaftNode {
     let split = 0
     while (split < ents.length && ents[split].index <= limit) split++
     const hs: HardState | null = rd.hardState ?? null
+    if (failpointsArmed && (hs !== null || rd.entries.length > 0)) failpoint('beforeWalSave')
     const persist = hs !== null || rd.entries.length > 0 ? o.wal.save(hs, rd.entries) : undefined
     if (split > 0) {
       const applied = o.applier.applyEntries(split === ents.length ? ents : ents.slice(0, split))
@@ -182,6 +187,7 @@ export class RaftNode {
     } else if (persist !== undefined) {
       await persist
     }
+    if (failpointsArmed && persist !== undefined) failpoint('afterWalSave')
     if (snap !== undefined) {
       o.storage.applySnapshot(snap)
       await o.applier.applySnapshot(snap)
@@ -192,7 +198,10 @@ export class RaftNode {
       this.#durableIndex = rd.entries[rd.entries.length - 1].index
     }
 
-    if (!this.#isLeader && rd.messages.length > 0) o.transport.send(rd.messages)
+    if (!this.#isLeader && rd.messages.length > 0) {
+      if (failpointsArmed) failpoint('beforeFollowerSend')
+      o.transport.send(rd.messages)
+    }
 
     if (split < ents.length) await o.applier.applyEntries(split === 0 ? ents : ents.slice(split))
   }

@@ -8,6 +8,7 @@ import type { Backend } from '../storage/backend/index.js'
 import type { Snapshotter } from '../storage/snap/index.js'
 import type { WAL } from '../storage/wal/index.js'
 import type { ServerConfig } from './config.js'
+import { failpoint, failpointsArmed } from '../pkg/failpoint.js'
 
 export interface SnapshotPolicyOptions {
   cfg: ServerConfig
@@ -48,9 +49,11 @@ export class SnapshotPolicy {
     if (durable.index < applied) throw new Error(`backend durable index ${durable.index} is behind applied index ${applied}`)
     const snap = o.storage.createSnapshot(applied, o.confState(), new Uint8Array(0))
     const t0 = performance.now()
+    if (failpointsArmed) failpoint('beforeSnapshotSave')
     o.snapshotter.saveSnap(snap)
     await o.wal.saveSnapshot({ index: snap.metadata.index, term: snap.metadata.term })
     o.onSaved?.((performance.now() - t0) / 1000)
+    if (failpointsArmed) failpoint('afterSnapshotSave')
     this.#snapshotIndex = applied
     const catchUp = o.cfg.snapshotCatchUpEntries
     const compactIndex = applied > catchUp ? applied - catchUp : 1

@@ -148,6 +148,14 @@ export class Member {
     return r.body.header.member_id
   }
 
+  /** Arms a failpoint (src/pkg/failpoint.ts) in the running process; '' disarms them all. */
+  async armFailpoint (name: string): Promise<void> {
+    const res = await fetch(`${this.peerURL}/debug/failpoint`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name })
+    })
+    if (res.status !== 200) throw new Error(`failpoint ${name}: ${res.status} ${await res.text()}`)
+  }
+
   /** Sets the test fault rule: drop raft traffic to and from these members (hex IDs). */
   async partition (peerHexIds: string[]): Promise<void> {
     const res = await fetch(`${this.peerURL}/debug/fault/partition`, {

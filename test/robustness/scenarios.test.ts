@@ -46,10 +46,29 @@ interface Scenario {
   /** Cluster options beyond the defaults (etcd's timing). */
   cluster?: Partial<ClusterOptions>
   /** Runs while the traffic goes on; returns once the cluster should be whole again. */
-  fault (c: Cluster): Promise<void>
+  fault (c: Cluster, seed: number): Promise<void>
   /** Checks of its own, after the common ones. */
   verify? (c: Cluster): Promise<void>
 }
+
+/**
+ * Arms `point` in `m`, waits for the process to die there (or gives up after 8 s and disarms),
+ * and restarts it a second later. Returns whether it fired.
+ */
+async function crashAt (m: Member, point: string): Promise<boolean> {
+  await m.armFailpoint(point)
+  const fired = await Promise.race([m.exited.then(() => true), sleep(8000).then(() => false)])
+  if (!fired) {
+    await m.armFailpoint('')
+    return false
+  }
+  await sleep(1000)
+  await m.restart()
+  return true
+}
+
+const leaderPoints = ['beforeLeaderSend', 'beforeWalSave', 'afterWalSave', 'beforeApply', 'beforeDbCommit', 'beforeSnapshotSave', 'afterSnapshotSave']
+const followerPoints = ['beforeFollowerSend', 'beforeWalSave', 'afterWalSave', 'beforeApply', 'beforeDbCommit', 'beforeSnapshotSave', 'afterSnapshotSave']
 
 const scenarios: Scenario[] = [
   { name: 'S0 baseline, no fault', fault: async () => await sleep(5000) },
@@ -78,6 +97,19 @@ const scenarios: Scenario[] = [
       await Promise.all(c.members.map(async (m) => await m.kill()))
       await sleep(1000)
       await Promise.all(c.members.map(async (m) => await m.restart()))
+    }
+  },
+  {
+    name: 'S5 crash the leader, then a follower, each at a failpoint the seed picks',
+    cluster: { snapshotCount: 150, catchUpEntries: 50 },
+    fault: async (c, seed) => {
+      const leader = await c.waitLeader()
+      const p1 = leaderPoints[seed % leaderPoints.length]
+      assert.ok(await crashAt(leader, p1), `the leader never reached ${p1}`)
+      const lead2 = await c.waitLeader(c.members, 30_000)
+      const f = c.members.find((m) => m !== lead2) as Member
+      const p2 = followerPoints[(seed * 3 + 1) % followerPoints.length]
+      assert.ok(await crashAt(f, p2), `the follower never reached ${p2}`)
     }
   },
   {
@@ -144,7 +176,7 @@ describe(`robustness (seed ${baseSeed})`, () => {
       const traffic = new Traffic({ members: c.members, clients: 4, watchers: 3, leaseClients: 2, leaseTTL: 3, keys: 5, seed, timeoutMs: 4000 })
       traffic.start()
       await sleep(2000)
-      await sc.fault(c)
+      await sc.fault(c, seed)
       await sleep(3000)
       await traffic.stop()
 

@@ -13,6 +13,7 @@ import type { ApplyResult } from '../proposer.js'
 import type { Wait } from '../../pkg/wait.js'
 import type { RaftCluster } from '../membership/cluster.js'
 import { applyConfChangeEntry } from './membership.js'
+import { failpoint, failpointsArmed } from '../../pkg/failpoint.js'
 
 /** What applying one request produced, before the server fills the response header. */
 export interface CompactionResult {
@@ -68,6 +69,7 @@ export class Applier {
 
   /** Applies committed entries in one backend transaction; results reach their proposers after it commits. */
   applyEntries (entries: Entry[]): void {
+    if (failpointsArmed) failpoint('beforeApply')
     const o = this.#o
     const consistent = o.kv.consistentIndex.index
     const results: Array<{ id: bigint, r: ApplyResult }> = []

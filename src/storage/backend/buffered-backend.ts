@@ -11,6 +11,7 @@
 // Crash safety is unchanged: the WAL is the durability source. After a kill -9 the file holds the
 // last committed transaction (LMDB's copy-on-write), whose consistent index tells the server where
 // WAL replay starts; `durableIndex` (only advanced by a commit) bounds snapshots and WAL release.
+import { failpoint, failpointsArmed } from '../../pkg/failpoint.js'
 import sortedBtree from 'sorted-btree'
 import type { Bucket } from '../schema/buckets.js'
 import { ALL_BUCKETS } from '../schema/buckets.js'
@@ -237,6 +238,7 @@ export class BufferedBackend implements Backend {
       if (m !== undefined && m.size > 0) taken.push({ name, m, entries: m.toArray() })
     }
     this.#writes = 0
+    if (failpointsArmed) failpoint('beforeDbCommit')
     this.#flushing = this.#inner.batchAsync((tx) => {
       for (const { name, entries } of taken) {
         for (const [k, v] of entries) {
