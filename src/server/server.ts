@@ -46,7 +46,7 @@ import { backendPath } from '../storage/datadir.js'
 import type { SnapshotPolicyOptions } from './snapshot.js'
 import { AlarmStore } from './v3alarm/alarms.js'
 import { alarmAdmission, alarmApplyOp } from './v3alarm/apply.js'
-import { V3Maintenance } from './v3-maintenance.js'
+import { V3Maintenance, removeSnapshotCopies } from './v3-maintenance.js'
 import { BackendQuota, costLeaseGrant, costPut, costTxn } from './quota.js'
 import { AlarmAction, AlarmType, alarmName } from '../api/etcdserverpb/maintenance.js'
 import type { Transport } from '../rafthttp/index.js'
@@ -131,6 +131,7 @@ export class EtcdServer implements KVServer, ServerHealth {
     })
     this.lessor.recover(b.backend.readTx())
     this.alarmStore.recover(b.backend.readTx())
+    removeSnapshotCopies(b.backend.path)
     this.#quota = new BackendQuota(() => b.backend, cfg.quotaBackendBytes)
     metrics.quotaBackendBytes.set(Number.isFinite(cfg.quotaBackendBytes) ? cfg.quotaBackendBytes : -1)
     this.#kv = new WatchableStore(b.backend, {

@@ -2,7 +2,9 @@
 // through raft, this member's status, backend and key-value hashes, defragmentation, and the
 // backend snapshot stream. MoveLeader belongs to the cluster service.
 import { createHash } from 'node:crypto'
+import { readdirSync, rmSync } from 'node:fs'
 import { open, rm } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import type { Logger } from 'pino'
 import type { ResponseHeader } from '../api/etcdserverpb/kv.js'
 import {
@@ -38,6 +40,23 @@ export interface V3MaintenanceDeps {
   /** Called after a defragmentation (the backend file shrank). */
   onDefragmented? (): void
   logger: Logger
+}
+
+/** The name of the temporary copy a snapshot stream reads from, beside the backend file. */
+function snapshotCopyPath (backendPath: string, n: number): string {
+  return `${backendPath}.snapshot.${process.pid}.${n}`
+}
+
+/** Removes snapshot copies a process left behind when it died while streaming one. */
+export function removeSnapshotCopies (backendPath: string): void {
+  const prefix = `${basename(backendPath)}.snapshot.`
+  let names: string[]
+  try {
+    names = readdirSync(dirname(backendPath))
+  } catch {
+    return
+  }
+  for (const n of names) if (n.startsWith(prefix)) rmSync(join(dirname(backendPath), n), { force: true })
 }
 
 export class V3Maintenance implements MaintenanceServer {
@@ -113,7 +132,7 @@ export class V3Maintenance implements MaintenanceServer {
    */
   async * snapshot (): AsyncGenerator<SnapshotResponse> {
     const be = this.#d.backend()
-    const path = `${be.path}.snapshot.${process.pid}.${++this.#snapshots}`
+    const path = snapshotCopyPath(be.path, ++this.#snapshots)
     try {
       await be.backup(path)
       const fh = await open(path, 'r')

@@ -5,13 +5,14 @@
 import { describe, it, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { newLoopbackConfig, type Config } from '../../src/embed/config.js'
 import { startEtcd, type Etcd } from '../../src/embed/etcd.js'
 import { openBackend } from '../../src/storage/backend/index.js'
 import { Buckets } from '../../src/storage/schema/buckets.js'
+import { backendPath } from '../../src/storage/datadir.js'
 import { StreamClient, b64, post } from './watch-helper.js'
 
 interface Member { url: string, dir: string, etcd: Etcd }
@@ -116,7 +117,11 @@ describe('maintenance service', () => {
     const id = await memberId(first.url)
     await alarm(first.url, 'ACTIVATE', id, 'NOSPACE')
     await first.etcd.close()
+    // a copy left by a process that died while streaming a snapshot is removed at start
+    const stale = `${backendPath(join(first.dir, 'data'))}.snapshot.4242.1`
+    writeFileSync(stale, 'partial')
     const { url } = await startMember(t, {}, first.dir)
+    assert.equal(existsSync(stale), false)
     assert.deepEqual((await alarm(url, 'GET', '0', 'NONE')).alarms, [{ memberID: id, alarm: 'NOSPACE' }])
     assert.equal((await put(url, 'k')).status, 429)
   })
@@ -196,6 +201,8 @@ describe('maintenance service', () => {
     assert.deepEqual(remaining, chunks.map((_, i) => data.length - chunks.slice(0, i + 1).reduce((a, c) => a + c.length, 0)))
     assert.equal(lines.at(-1).remaining_bytes, undefined)
     assert.equal(lines.at(-1).blob, createHash('sha256').update(data).digest('base64'))
+    const snapDir = join(backendPath(join(dir, 'data')), '..')
+    assert.deepEqual(readdirSync(snapDir).filter((n) => n.includes('.snapshot.')), [], 'the temporary copy is removed')
     const path = join(dir, 'received.db')
     writeFileSync(path, data)
     const be = await openBackend({ path })
