@@ -1,14 +1,17 @@
 // Test-only fault switches (registered only when ETCD_TS_FAILPOINTS=1): POST /debug/fault/partition
-// with {"peers":["<hex id>", …]} drops all raft traffic to and from those peers (an empty list
-// heals); POST /debug/failpoint with {"name":"beforeApply"} arms a failpoint (src/pkg/failpoint.ts),
+// with {"peers":["<hex id>", …], "direction":"both"|"send"|"receive"} drops raft traffic with those
+// peers in that direction (an empty list heals); POST /debug/failpoint with {"name":"beforeApply"} arms a failpoint (src/pkg/failpoint.ts),
 // with an empty name disarms them all.
 import type { FastifyInstance } from 'fastify'
 import { armFailpoint, disarmFailpoints } from '../../src/pkg/failpoint.js'
+import type { FaultDirection } from '../../src/rafthttp/fault.js'
 
 export default async function faultRoutes (app: FastifyInstance): Promise<void> {
-  app.post<{ Body: { peers?: string[] } }>('/debug/fault/partition', async (req, reply) => {
+  app.post<{ Body: { peers?: string[], direction?: FaultDirection } }>('/debug/fault/partition', async (req, reply) => {
     const peers = (req.body?.peers ?? []).map((h) => BigInt('0x' + h))
-    app.etcd.transport.faults.partition(peers)
+    const direction = req.body?.direction ?? 'both'
+    if (!['both', 'send', 'receive'].includes(direction)) return reply.code(400).type('text/plain; charset=utf-8').send('direction must be both, send or receive\n')
+    app.etcd.transport.faults.partition(peers, direction)
     return reply.type('application/json').send(JSON.stringify({ blocked: app.etcd.transport.faults.blocked.map((id) => id.toString(16)) }))
   })
   app.post<{ Body: { name?: string } }>('/debug/failpoint', async (req, reply) => {

@@ -138,7 +138,7 @@ export class Transport {
       if (m.to === 0n) continue
       const hex = m.to.toString(16)
       const p = this.#peers.get(m.to)
-      if (p === undefined || this.faults.blocks(m.to)) {
+      if (p === undefined || this.faults.blocksSend(m.to)) {
         this.metrics.droppedMessages.inc({ To: hex })
         if (m.type === MessageType.MsgSnap) this.#o.raft.reportSnapshot(m.to, 'failure')
         continue
@@ -155,7 +155,7 @@ export class Transport {
   // ---- receiving
 
   #receive (m: Message): void {
-    if (this.#stopped || this.faults.blocks(m.from)) return
+    if (this.#stopped || this.faults.blocksReceive(m.from)) return
     this.#o.raft.process(m)
   }
 
@@ -194,7 +194,7 @@ export class Transport {
     if (this.#o.raft.isIDRemoved(m.from)) return { status: 403, json: { message: 'cannot process message from removed member' } }
     const from = this.#fromHeader(h) ?? m.from
     this.metrics.receivedBytes.inc({ From: from.toString(16) }, buf.length)
-    if (this.faults.blocks(from)) return { status: 204 }
+    if (this.faults.blocksReceive(from)) return { status: 204 }
     try {
       this.#receive(m)
     } catch (err) {
@@ -215,7 +215,7 @@ export class Transport {
     if (!this.#peers.has(from)) return { status: 404, text: 'error sender not found\n' }
     const to = headerValue(h, Header.RaftTo)
     if (to !== this.localId.toString(16)) return { status: 412, text: 'to field mismatch\n' }
-    if (this.faults.blocks(from)) return { status: 503, text: 'partitioned (test fault)\n' }
+    if (this.faults.blocksReceive(from)) return { status: 503, text: 'partitioned (test fault)\n' }
     return { ok: true, type, from }
   }
 

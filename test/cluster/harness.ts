@@ -157,9 +157,9 @@ export class Member {
   }
 
   /** Sets the test fault rule: drop raft traffic to and from these members (hex IDs). */
-  async partition (peerHexIds: string[]): Promise<void> {
+  async partition (peerHexIds: string[], direction: 'both' | 'send' | 'receive' = 'both'): Promise<void> {
     const res = await fetch(`${this.peerURL}/debug/fault/partition`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ peers: peerHexIds })
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ peers: peerHexIds, direction })
     })
     if (res.status !== 200) throw new Error(`partition failed: ${res.status} ${await res.text()}`)
   }

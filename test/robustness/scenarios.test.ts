@@ -147,6 +147,21 @@ const scenarios: Scenario[] = [
     }
   },
   {
+    name: 'S10 one-way cut: the leader sends but receives nothing for 5 s (it must step down by CheckQuorum)',
+    fault: async (c) => {
+      const leader = await c.waitLeader()
+      const followers = c.members.filter((m) => m !== leader)
+      await leader.partition(await Promise.all(followers.map(hexId)), 'receive')
+      await waitFor('a new leader among the followers', async () => {
+        for (const f of followers) if (await f.isLeader()) return true
+        return undefined
+      }, 15_000, 200)
+      assert.equal(await leader.isLeader(), false, 'the cut-off leader still believes it leads')
+      await sleep(1000)
+      await leader.partition([])
+    }
+  },
+  {
     name: 'S9 isolate a follower for 4 s',
     fault: async (c) => {
       const leader = await c.waitLeader()

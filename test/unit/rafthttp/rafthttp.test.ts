@@ -79,4 +79,14 @@ describe('fault rules', () => {
     f.partition([])
     assert.equal(f.blocks(2n), false)
   })
+
+  it('cuts one way only when asked', () => {
+    const f = new FaultRules()
+    f.partition([2n], 'receive')
+    assert.deepEqual([f.blocksReceive(2n), f.blocksSend(2n), f.blocks(2n)], [true, false, true])
+    f.partition([2n], 'send')
+    assert.deepEqual([f.blocksReceive(2n), f.blocksSend(2n)], [false, true])
+    f.partition([2n])
+    assert.deepEqual([f.blocksReceive(2n), f.blocksSend(2n)], [true, true])
+  })
 })
