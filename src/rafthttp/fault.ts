@@ -3,12 +3,36 @@
 // both symmetric and one-way cuts can be made. The peer route that sets it exists only when
 // ETCD_TS_FAILPOINTS=1.
 
+import { seededRandom } from '../raft/index.js'
+
 /** Which way traffic is cut: both ways, only what this member sends, or only what it receives. */
 export type FaultDirection = 'both' | 'send' | 'receive'
+
+/** A flaky network on every outgoing link: each message dropped with probability `drop`, else delayed. */
+export interface Flaky { drop: number, delayMs: number, jitterMs: number }
 
 export class FaultRules {
   #send = new Set<bigint>()
   #receive = new Set<bigint>()
+  #flaky: Flaky | undefined
+  #random: () => number = seededRandom(1)
+
+  /** Makes every outgoing raft message flaky (`undefined` heals); the coin is seeded with `seed`. */
+  setFlaky (f: Flaky | undefined, seed = 1): void {
+    this.#flaky = f !== undefined && (f.drop > 0 || f.delayMs > 0 || f.jitterMs > 0) ? f : undefined
+    this.#random = seededRandom(seed)
+  }
+
+  /**
+   * For one outgoing message under a flaky network: -1 to drop it, else the delay in ms (0 = send
+   * now). Without a flaky rule, always 0.
+   */
+  flakyDelay (): number {
+    const f = this.#flaky
+    if (f === undefined) return 0
+    if (this.#random() < f.drop) return -1
+    return Math.max(0, f.delayMs + (this.#random() * 2 - 1) * f.jitterMs)
+  }
 
   /** Replaces the rules: drop traffic with these peers in `direction` (an empty list heals). */
   partition (peers: Iterable<bigint>, direction: FaultDirection = 'both'): void {

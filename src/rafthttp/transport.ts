@@ -143,6 +143,15 @@ export class Transport {
         if (m.type === MessageType.MsgSnap) this.#o.raft.reportSnapshot(m.to, 'failure')
         continue
       }
+      const delay = m.type === MessageType.MsgSnap ? 0 : this.faults.flakyDelay()
+      if (delay < 0) {
+        this.metrics.droppedMessages.inc({ To: hex })
+        continue
+      }
+      if (delay > 0) {
+        setTimeout(() => { if (!this.#stopped && p.send(m)) p.flush() }, delay).unref()
+        continue
+      }
       if (!p.send(m)) {
         this.metrics.droppedMessages.inc({ To: hex })
         this.#o.raft.reportUnreachable(m.to)

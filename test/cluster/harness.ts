@@ -156,6 +156,14 @@ export class Member {
     if (res.status !== 200) throw new Error(`failpoint ${name}: ${res.status} ${await res.text()}`)
   }
 
+  /** Drops (probability `drop`) or delays every raft message this member sends; zeros heal. */
+  async flaky (drop: number, delayMs: number, jitterMs: number, seed = 1): Promise<void> {
+    const res = await fetch(`${this.peerURL}/debug/fault/flaky`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ drop, delayMs, jitterMs, seed })
+    })
+    if (res.status !== 200) throw new Error(`flaky failed: ${res.status} ${await res.text()}`)
+  }
+
   /** Sets the test fault rule: drop raft traffic to and from these members (hex IDs). */
   async partition (peerHexIds: string[], direction: 'both' | 'send' | 'receive' = 'both'): Promise<void> {
     const res = await fetch(`${this.peerURL}/debug/fault/partition`, {

@@ -162,6 +162,14 @@ const scenarios: Scenario[] = [
     }
   },
   {
+    name: 'S11 a flaky network for 8 s: every raft message dropped with probability 0.3, else delayed 75 ± 50 ms',
+    fault: async (c, seed) => {
+      await Promise.all(c.members.map(async (m, i) => await m.flaky(0.3, 75, 50, seed * 10 + i)))
+      await sleep(8000)
+      await Promise.all(c.members.map(async (m) => await m.flaky(0, 0, 0)))
+    }
+  },
+  {
     name: 'S9 isolate a follower for 4 s',
     fault: async (c) => {
       const leader = await c.waitLeader()

@@ -89,4 +89,16 @@ describe('fault rules', () => {
     f.partition([2n])
     assert.deepEqual([f.blocksReceive(2n), f.blocksSend(2n)], [true, true])
   })
+
+  it('a flaky network drops about the given share and delays the rest within the jitter', () => {
+    const f = new FaultRules()
+    assert.equal(f.flakyDelay(), 0)
+    f.setFlaky({ drop: 0.3, delayMs: 75, jitterMs: 50 }, 7)
+    const d = Array.from({ length: 2000 }, () => f.flakyDelay())
+    const dropped = d.filter((x) => x < 0).length
+    assert.ok(dropped > 500 && dropped < 700, `${dropped} of 2000 dropped`)
+    assert.ok(d.filter((x) => x >= 0).every((x) => x >= 25 && x <= 125))
+    f.setFlaky(undefined)
+    assert.equal(f.flakyDelay(), 0)
+  })
 })
