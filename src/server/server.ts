@@ -370,8 +370,11 @@ export class EtcdServer implements KVServer, ServerHealth {
     return s
   }
 
+  #corruption: CorruptionDeps | undefined
+
+  /** What the corruption checks need; built once, so a TLS peer dispatcher is shared by every check. */
   #corruptionDeps (): CorruptionDeps {
-    return {
+    this.#corruption ??= {
       localId: this.memberId,
       peers: () => this.cluster.members().filter((m) => m.id !== this.memberId).map((m) => ({ id: m.id, peerURLs: m.peerURLs })),
       hashKV: (rev) => this.#kv.hashByRev(rev),
@@ -380,6 +383,7 @@ export class EtcdServer implements KVServer, ServerHealth {
       timeoutMs: reqTimeoutMs(this.cfg),
       logger: this.#log.child({ component: 'corruption' })
     }
+    return this.#corruption
   }
 
   /** etcd's monitorCorruption tick: on the leader, raise CORRUPT for every member out of line. */
