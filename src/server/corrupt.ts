@@ -143,3 +143,46 @@ export async function checkHashKV (d: CorruptionDeps): Promise<bigint[]> {
   }
   return [...out]
 }
+
+export interface CorruptionMonitorDeps {
+  isLeader (): boolean
+  /** Raises the CORRUPT alarm for `id` through raft. */
+  raiseCorrupt (id: bigint): Promise<void>
+}
+
+/** etcd's monitorCorruption: every `everyMs`, on the leader only, one checkHashKV at a time. */
+export class CorruptionMonitor {
+  readonly #d: CorruptionDeps & CorruptionMonitorDeps
+  #timer: NodeJS.Timeout | undefined
+  #checking = false
+  #stopped = false
+
+  constructor (d: CorruptionDeps & CorruptionMonitorDeps, everyMs: number) {
+    this.#d = d
+    d.logger.info({ interval: everyMs / 1000 }, 'enabled corruption checking')
+    this.#timer = setInterval(() => { this.check().catch(() => {}) }, everyMs).unref()
+  }
+
+  /** One round: raise CORRUPT for every member out of line. */
+  async check (): Promise<void> {
+    const d = this.#d
+    if (this.#checking || this.#stopped || !d.isLeader()) return
+    this.#checking = true
+    try {
+      for (const id of await checkHashKV(d)) {
+        if (this.#stopped) return
+        d.logger.error({ 'member-id': hex(id) }, 'raising CORRUPT alarm: key-value hash mismatch')
+        await d.raiseCorrupt(id)
+      }
+    } catch (err) {
+      if (!this.#stopped) d.logger.warn({ err }, 'failed to check the cluster for corruption')
+    } finally {
+      this.#checking = false
+    }
+  }
+
+  stop (): void {
+    this.#stopped = true
+    clearInterval(this.#timer)
+  }
+}

@@ -27,7 +27,7 @@ import { newServerMetrics, type ServerMetrics } from './metrics.js'
 import type { ServerHealth } from './health.js'
 import type { RaftCluster } from './membership/cluster.js'
 import { ErrNoSpace, ErrStopped } from './errors.js'
-import { checkHashKV, checkInitialHashKV, type CorruptionDeps } from './corrupt.js'
+import { CorruptionMonitor, checkInitialHashKV, type CorruptionDeps } from './corrupt.js'
 import { SnapshotPolicy } from './snapshot.js'
 import { leaseForwarders } from './lease-forward.js'
 import { Trace } from '../pkg/trace.js'
@@ -99,8 +99,7 @@ export class EtcdServer implements KVServer, ServerHealth {
   #isReady = false
   #confState: ConfState
   #stopped = false
-  #corruptTimer: NodeJS.Timeout | undefined
-  #corruptChecking = false
+  #corruptionMonitor: CorruptionMonitor | undefined
   #fatal: ((err: unknown) => void) | undefined
   /** Settles with the error that stopped the server on its own (a fatal disk error). */
   readonly done: Promise<void>
@@ -386,23 +385,6 @@ export class EtcdServer implements KVServer, ServerHealth {
     return this.#corruption
   }
 
-  /** etcd's monitorCorruption tick: on the leader, raise CORRUPT for every member out of line. */
-  async #checkCorruption (): Promise<void> {
-    if (this.#corruptChecking || this.#stopped || !this.isLeader()) return
-    this.#corruptChecking = true
-    try {
-      for (const id of await checkHashKV(this.#corruptionDeps())) {
-        if (this.#stopped) return
-        this.#log.error({ 'member-id': id.toString(16) }, 'raising CORRUPT alarm: key-value hash mismatch')
-        await this.#proposer.propose('alarm', { action: AlarmAction.ACTIVATE, memberID: id, alarm: AlarmType.CORRUPT })
-      }
-    } catch (err) {
-      if (!this.#stopped) this.#log.warn({ err }, 'failed to check the cluster for corruption')
-    } finally {
-      this.#corruptChecking = false
-    }
-  }
-
   #start (): void {
     this.clusterService.publish(this.cfg.name, this.cfg.clientURLs).then((published) => this.#markReady(published), () => this.#markReady(false))
     syncPeers(this.transport, this.cluster, this.#b.isNew ? initialMembers(this.cfg) : this.#b.remotes ?? [])
@@ -411,8 +393,13 @@ export class EtcdServer implements KVServer, ServerHealth {
     this.#node.start()
     const every = this.cfg.corruptCheckTimeMs ?? 0
     if (every > 0) {
-      this.#log.info({ interval: every / 1000 }, 'enabled corruption checking')
-      this.#corruptTimer = setInterval(() => { this.#checkCorruption().catch(() => {}) }, every).unref()
+      this.#corruptionMonitor = new CorruptionMonitor({
+        ...this.#corruptionDeps(),
+        isLeader: () => this.isLeader(),
+        raiseCorrupt: async (id) => {
+          await this.#proposer.propose('alarm', { action: AlarmAction.ACTIVATE, memberID: id, alarm: AlarmType.CORRUPT })
+        }
+      }, every)
     }
   }
 
@@ -463,7 +450,7 @@ export class EtcdServer implements KVServer, ServerHealth {
     // A leader hands over first, so the cluster does not wait out an election timeout.
     await this.clusterService.transferOnShutdown()
     this.#stopped = true
-    clearInterval(this.#corruptTimer)
+    this.#corruptionMonitor?.stop()
     this.lessor.stop()
     this.lease.stop()
     this.watch.closeAll()
