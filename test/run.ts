@@ -38,7 +38,8 @@ if (files.length === 0) {
   console.error(`no test files found for suites: ${suites.join(', ')}`)
   process.exit(1)
 }
-const nodeArgs = ['--import', 'tsx', '--test']
+// --test-force-exit: a test that leaks a handle (a socket, a timer) fails, it does not hang CI.
+const nodeArgs = ['--import', 'tsx', '--test', '--test-force-exit']
 if (concurrency !== undefined) nodeArgs.push(`--test-concurrency=${concurrency}`)
 const r = spawnSync(process.execPath, [...nodeArgs, ...files], { cwd: root, env, stdio: 'inherit' })
 process.exit(r.status ?? 1)

@@ -227,10 +227,14 @@ describe(`robustness (seed ${baseSeed})`, () => {
       await c.start()
       const traffic = new Traffic({ members: c.members, clients: 4, watchers: 3, leaseClients: 2, leaseTTL: 3, keys: 5, seed, timeoutMs: 4000 })
       traffic.start()
-      await sleep(2000)
-      await sc.fault(c, seed)
-      await sleep(3000)
-      await traffic.stop()
+      try {
+        await sleep(2000)
+        await sc.fault(c, seed)
+        await sleep(3000)
+      } finally {
+        // also when the fault step fails: clients left running would keep the process alive
+        await traffic.stop()
+      }
 
       // every member up, one leader, the same revision everywhere
       await c.waitLeader(c.members, 30_000)
