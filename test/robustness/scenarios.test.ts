@@ -67,6 +67,9 @@ async function crashAt (m: Member, point: string): Promise<boolean> {
   return true
 }
 
+/** S15's quota: a fresh member's backend is ~50-80 KiB, so a few hundred puts reach it. */
+const smallQuota = 160 * 1024
+
 const leaderPoints = ['beforeLeaderSend', 'beforeWalSave', 'afterWalSave', 'beforeApply', 'beforeDbCommit', 'beforeSnapshotSave', 'afterSnapshotSave']
 const followerPoints = ['beforeFollowerSend', 'beforeWalSave', 'afterWalSave', 'beforeApply', 'beforeDbCommit', 'beforeSnapshotSave', 'afterSnapshotSave']
 
@@ -170,13 +173,13 @@ const scenarios: Scenario[] = [
     }
   },
   {
-    name: 'S15 the backend reaches --quota-backend-bytes: NOSPACE through raft, obeyed everywhere; a rolling restart with a larger quota and a disarm restore writes',
-    cluster: { extraArgs: ['--quota-backend-bytes', String(256 * 1024)] },
+    name: 'S15 the backend reaches a 160 KiB --quota-backend-bytes: NOSPACE through raft, obeyed everywhere; a rolling restart with a larger quota and a disarm restore writes',
+    cluster: { extraArgs: ['--quota-backend-bytes', String(smallQuota)] },
     fault: async (c) => {
       const raised = await waitFor('the NOSPACE alarm', async () => {
         const a = (await c.members[0].post('/v3/maintenance/alarm', {})).body?.alarms
         return Array.isArray(a) && a.length > 0 ? a : undefined
-      }, 30_000, 200)
+      }, 60_000, 200)
       assert.ok(raised.every((a: { alarm: string }) => a.alarm === 'NOSPACE'), JSON.stringify(raised))
       for (const m of c.members) {
         const r = await waitFor(`${m.name} to refuse puts`, async () => { const p = await m.put('harness/during-nospace', 'x'); return p.status === 429 ? p : undefined })
@@ -185,7 +188,7 @@ const scenarios: Scenario[] = [
       }
       for (const m of c.members) {
         await m.stop()
-        await m.start(m.args.map((a) => (a === String(256 * 1024) ? String(64 * 1024 * 1024) : a)))
+        await m.start(m.args.map((a) => (a === String(smallQuota) ? String(64 * 1024 * 1024) : a)))
         await c.waitLeader(c.members, 30_000)
       }
       // Every member that refused a put over its quota raised NOSPACE for itself, so the list can
