@@ -92,9 +92,9 @@ async function runChild (dataDir: string, writers: number, delayMs: number, earl
 
 /**
  * Zeroes a random part of the tail segment past its last known-durable byte (see the header).
- * Returns the number of bytes dropped.
+ * Returns the number of bytes dropped and what was zeroed (for the failure message).
  */
-function powerCut (dataDir: string, maxAcked: number, rand: () => number): number {
+function powerCut (dataDir: string, maxAcked: number, rand: () => number): { dropped: number, what: string } {
   const wd = walDir(dataDir)
   const name = readdirSync(wd).filter((n) => n.endsWith('.wal')).sort().at(-1) as string
   const path = join(wd, name)
@@ -108,14 +108,16 @@ function powerCut (dataDir: string, maxAcked: number, rand: () => number): numbe
       boundary = Math.max(boundary, ends[Math.min(i + 1, ends.length - 1)])
     }
   })
-  if (boundary >= d.end) return 0
+  if (boundary >= d.end) return { dropped: 0, what: '' }
   const buf = Buffer.from(orig)
   let dropped = 0
+  const zeroed: string[] = []
   if (rand() < 0.5) {
     // a prefix of the unsynced writes reached the disk
     const cut = boundary + Math.floor(rand() * (d.end - boundary))
     buf.fill(0, cut, d.end)
     dropped = d.end - cut
+    zeroed.push(`${cut}-${d.end}`)
   } else {
     // each 512-byte sector written since the boundary reached the disk, or did not
     for (let s = Math.floor(boundary / 512) * 512; s < d.end; s += 512) {
@@ -124,10 +126,12 @@ function powerCut (dataDir: string, maxAcked: number, rand: () => number): numbe
       const b = Math.min(s + 512, d.end)
       buf.fill(0, a, b)
       dropped += b - a
+      zeroed.push(`${a}-${b}`)
     }
   }
   writeFileSync(path, buf)
-  return dropped
+  const offsets = d.records.filter((r) => r.offset >= boundary - 200).slice(0, 40).map((r) => r.offset).join(',')
+  return { dropped, what: `${name}: boundary ${boundary}, decoded end ${d.end}${d.torn ? ` (torn: ${d.tornReason})` : ''}, zeroed ${zeroed.join(' ')}; records from ${offsets}` }
 }
 
 describe('WAL + backend crash test (kill -9)', () => {
@@ -159,14 +163,15 @@ describe('WAL + backend crash test (kill -9)', () => {
         ackedTerm.set(a, startTerm)
       }
       totalAcks += r.acks.length
-      const cutBytes = rand() < 0.5 ? powerCut(dataDir, Math.max(maxAcked, durableIndex), rand) : 0
+      const cut = rand() < 0.5 ? powerCut(dataDir, Math.max(maxAcked, durableIndex), rand) : { dropped: 0, what: '' }
+      const cutBytes = cut.dropped
       if (cutBytes > 0) powerCuts++
 
       const warn = (): void => { repairs++ }
       const ctx = `run ${run} (seed ${seed}, writers ${writers}, delay ${delay.toFixed(0)} ms, early ${early}, power cut ${cutBytes})`
       const opened = await openStore(dataDir, { logger: { warn } }).catch((err: unknown) => {
         const e = err as { file?: string, offset?: number, reason?: string }
-        throw new Error(`${ctx}: reopen failed in ${e.file ?? '?'} at ${e.offset ?? '?'} (${e.reason ?? ''})`, { cause: err })
+        throw new Error(`${ctx}: reopen failed in ${e.file ?? '?'} at ${e.offset ?? '?'} (${e.reason ?? ''}); power cut: ${cut.what}`, { cause: err })
       })
       const { wal, snap, entries, state } = opened
       const be = await openCrashBackend(dataDir)
