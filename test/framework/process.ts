@@ -63,8 +63,22 @@ async function exited (child: ChildProcess, ms: number): Promise<boolean> {
   ])
 }
 
-/** Starts one member and waits until it is healthy. */
+/**
+ * Starts one member and waits until it is healthy. A port handed out by freePort can be taken by
+ * another process (an outgoing connection's ephemeral port) before the member binds it: a start
+ * that fails with EADDRINUSE is retried on fresh ports.
+ */
 export async function spawnMember (opts: SpawnOptions): Promise<MemberProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnMemberOnce(opts)
+    } catch (err) {
+      if (attempt >= 3 || !(err as Error).message.includes('EADDRINUSE')) throw err
+    }
+  }
+}
+
+async function spawnMemberOnce (opts: SpawnOptions): Promise<MemberProcess> {
   const dir = mkdtempSync(join(tmpdir(), `conf-${opts.name}-`))
   const dataDir = join(dir, 'data')
   const [clientPort, peerPort] = [await freePort(), await freePort()]
