@@ -6,7 +6,7 @@
 /** The points the server passes through. */
 export const failpointNames = [
   'beforeLeaderSend', 'beforeFollowerSend', 'beforeWalSave', 'afterWalSave',
-  'beforeApply', 'beforeDbCommit', 'beforeSnapshotSave', 'afterSnapshotSave'
+  'beforeApply', 'beforeDbCommit', 'beforeSnapshotSave', 'afterSnapshotSave', 'beforeSnapshotSwap'
 ] as const
 export type FailpointName = typeof failpointNames[number]
 

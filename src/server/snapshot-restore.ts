@@ -2,6 +2,7 @@
 // that rafthttp saved becomes the backend — close the current LMDB environment, rename the
 // received file into its place, fsync the directory, reopen — and everything derived from the
 // backend (lessor, MVCC index, membership) is rebuilt from it.
+import { failpoint, failpointsArmed } from '../pkg/failpoint.js'
 import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Logger } from 'pino'
@@ -31,7 +32,7 @@ export async function restoreFromSnapshot (snap: Snapshot, d: SnapshotRestoreDep
   const file = d.snapshotter.dbFilePathExisting(index)
   // Test-only failpoint (design §6.2 beforeSnapshotApply): die after the snapshot is durable in the
   // WAL and saved as .snap.db, before the swap, so restart has to finish it.
-  if (process.env.ETCD_TS_FAILPOINTS === '1' && process.env.ETCD_TS_FAIL_BEFORE_SNAPSHOT_SWAP === '1') process.exit(137)
+  if (failpointsArmed) failpoint('beforeSnapshotSwap')
   const old = d.current()
   await old.close()
   renameSync(file, d.backendPath)

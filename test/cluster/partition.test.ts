@@ -75,8 +75,9 @@ describe('partitions', () => {
     const others = c.members.filter((m) => m !== f)
     await f.kill()
     for (let i = 0; i < 90; i++) assert.equal((await others[i % 2].put(`crash${i}`, String(i))).status, 200)
-    await f.restart({ ETCD_TS_FAIL_BEFORE_SNAPSHOT_SWAP: '1' })
-    assert.equal(await f.exited, 137, 'died at the failpoint')
+    await f.restart({ ETCD_TS_FAILPOINT: 'beforeSnapshotSwap' })
+    await f.exited
+    assert.equal(f.proc?.signalCode, 'SIGKILL', 'died at the failpoint')
     await f.restart()
     await waitFor('the follower to catch up', async () => (await f.get('crash89')).value === '89' ? true : undefined, 30_000)
     for (let i = 0; i < 90; i += 13) assert.equal((await f.get(`crash${i}`, true)).value, String(i))

@@ -58,3 +58,10 @@ export interface LeaseRecord {
   /** When this client stopped refreshing the lease. */
   abandonedAt: number
 }
+
+/** A gateway watch event (`{"type"?,"kv":{…}}`, base64 keys and values) as a log event. */
+export function logEventOf (e: { type?: string, kv: { key: string, value?: string, mod_revision: string } }): LogEvent {
+  const text = (b64: string | undefined): string => Buffer.from(b64 ?? '', 'base64').toString()
+  const revision = BigInt(e.kv.mod_revision)
+  return e.type === 'DELETE' ? { revision, key: text(e.kv.key), type: 'DELETE' } : { revision, key: text(e.kv.key), type: 'PUT', value: text(e.kv.value) }
+}

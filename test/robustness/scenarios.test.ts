@@ -8,10 +8,9 @@ import assert from 'node:assert/strict'
 import { Cluster, sleep, waitFor, type ClusterOptions, type Member } from '../cluster/harness.js'
 import { StreamClient } from '../integration/watch-helper.js'
 import { checkHistory, checkLeases, checkWatch } from './checker.js'
-import type { LogEvent } from './history.js'
+import { logEventOf, type LogEvent } from './history.js'
 import { Traffic } from './traffic.js'
 
-const unb64 = (s: string | undefined): string => Buffer.from(s ?? '', 'base64').toString()
 const hexId = async (m: Member): Promise<string> => BigInt(await m.id()).toString(16)
 
 async function isolate (m: Member, others: Member[]): Promise<void> {
@@ -30,9 +29,9 @@ async function committedLog (m: Member, upTo: bigint): Promise<LogEvent[]> {
     while (last < upTo) {
       const line = await s.next(10_000)
       for (const e of line.result?.events ?? []) {
-        const revision = BigInt(e.kv.mod_revision)
-        out.push({ revision, key: unb64(e.kv.key), type: e.type === 'DELETE' ? 'DELETE' : 'PUT', ...(e.type === 'DELETE' ? {} : { value: unb64(e.kv.value) }) })
-        last = revision
+        const ev = logEventOf(e)
+        out.push(ev)
+        last = ev.revision
       }
     }
     return out

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks'
 import { seededRandom } from '../../src/raft/rand.js'
 import type { Member } from '../cluster/harness.js'
 import { StreamClient } from '../integration/watch-helper.js'
-import type { LeaseRecord, LogEvent, Op, OpKind, OpResult } from './history.js'
+import { logEventOf, type LeaseRecord, type LogEvent, type Op, type OpKind, type OpResult } from './history.js'
 
 export interface TrafficOptions {
   members: Member[]
@@ -165,9 +165,9 @@ export class Traffic {
           }
           if (line.error !== undefined || line.result?.canceled === true) break
           for (const e of line.result?.events ?? []) {
-            const revision = BigInt(e.kv.mod_revision)
-            events.push({ revision, key: unb64(e.kv.key), type: e.type === 'DELETE' ? 'DELETE' : 'PUT', ...(e.type === 'DELETE' ? {} : { value: unb64(e.kv.value) }) })
-            next = revision + 1n
+            const ev = logEventOf(e)
+            events.push(ev)
+            next = ev.revision + 1n
           }
         }
       } finally {
